@@ -1,0 +1,128 @@
+"""Stage 3: choose the clauses an agreement's services need, resolve their values, compute coverage."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+from . import __version__
+from .coverage import coverage
+from .errors import BuildError, UsageError
+from .i18n import CATEGORIES, FORUMS, FREQUENCIES, LABELS, pick
+from .markup import parse, resolve
+from .model import (AgreementSpec, Clause, Draft, DraftClause, Library, Section, Service, ServiceRow,
+                    ValueTable)
+from .parameters import ASPECTS, format_value, value_for_service
+
+
+def assemble(library: Library, agreement_id: str) -> Draft:
+    """The agreement `agreement_id` as one Draft, ready for any writer."""
+    spec = library.agreements.get(agreement_id)
+    if spec is None:
+        known = ", ".join(sorted(library.agreements)) or "none"
+        raise UsageError(f"unknown agreement '{agreement_id}' (agreements: {known})")
+    lang = spec.language
+    services = [library.services[s] for s in spec.services]
+    excluded = {e.clause for e in spec.exclude if e.clause}
+    chosen = [c for c in _ordered(library.clauses.values()) if c.id not in excluded]
+    drafted = tuple(d for c in chosen if (d := _draft_clause(c, spec, services)) is not None)
+    excluded_covers = {cid: library.clauses[cid].covers for cid in excluded}
+    return Draft(
+        id=spec.id, title=spec.title, version=spec.version, status=spec.status, language=lang,
+        date=spec.date or draft_date(), scope=parse(spec.scope or LABELS[lang]["default_scope"]),
+        parties=spec.parties,
+        services=tuple(_service_row(s, lang) for s in services),
+        sections=_sections(drafted, lang),
+        coverage=coverage([library.catalogs[c] for c in spec.catalogs], drafted, spec.exclude,
+                          excluded_covers, lang),
+        excluded_clauses=tuple(e for e in spec.exclude if e.clause),
+        generator_version=__version__,
+    )
+
+
+def draft_date() -> str:
+    """Today, or the day SOURCE_DATE_EPOCH names, so that builds can be reproduced."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        try:
+            return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date().isoformat()
+        except (ValueError, OverflowError, OSError):
+            raise UsageError(f"SOURCE_DATE_EPOCH={epoch!r} is not a number of seconds") from None
+    return dt.date.today().isoformat()
+
+
+def applies(clause: Clause, service: Service) -> bool:
+    """Whether the clause's applicability rules select this service."""
+    rules = clause.applies_to
+    if "service_types" in rules and service.type not in rules["service_types"]:
+        return False
+    if any(service.classification[aspect] < level for aspect, level in (rules.get("min_level") or {}).items()):
+        return False
+    return rules.get("personal_data") in (None, service.personal_data)
+
+
+def _ordered(clauses) -> list[Clause]:
+    order = list(CATEGORIES)
+    return sorted(clauses, key=lambda c: (order.index(c.category), c.id))
+
+
+def _draft_clause(clause: Clause, spec: AgreementSpec, services: list[Service]) -> DraftClause | None:
+    # Approved clauses come in by their rules; draft and retired ones only when the agreement names them.
+    explicit = clause.id in spec.include
+    selected = [s for s in services if applies(clause, s)] if clause.status == "approved" else []
+    if explicit:
+        selected = selected or services
+    if not selected:
+        return None
+    lang = spec.language
+    if lang not in clause.languages:
+        raise BuildError(f"{clause.path}: clause '{clause.id}' has no '{lang}' text, which agreement "
+                         f"'{spec.id}' ({spec.path}) needs")
+    values, tables = _values(clause, spec, selected)
+    try:
+        blocks = resolve(parse(clause.text[lang]), values)
+    except KeyError as exc:
+        raise BuildError(f"{clause.path}: clause '{clause.id}': placeholder '{{{{ {exc.args[0]} }}}}' "
+                         f"has no value") from None
+    followup = clause.followup or {}
+    return DraftClause(
+        id=clause.id, version=clause.version, status=clause.status, category=clause.category,
+        obligation=clause.obligation, title=clause.title[lang], blocks=blocks, value_tables=tables,
+        values=values, services=tuple(s.id for s in selected), covers=clause.covers,
+        verification=clause.verification[lang],
+        followup_kpi=followup["kpi"][lang] if followup else None,
+        followup_frequency=pick(FREQUENCIES[followup["frequency"]], lang) if followup else None,
+        followup_forum=pick(FORUMS[followup["forum"]], lang) if followup.get("forum") else None,
+        content_hash=clause.content_hash, path=clause.path,
+    )
+
+
+def _values(clause: Clause, spec: AgreementSpec, services: list[Service]) -> tuple[dict, tuple]:
+    lang = spec.language
+    values, tables = {}, []
+    for name, decl in clause.parameters.items():
+        per_service = [(s.name[lang], format_value(decl, value_for_service(
+            decl, name, s.classification, s.parameters, spec.parameters), lang)) for s in services]
+        distinct = {value for _, value in per_service}
+        if len(distinct) == 1:
+            values[name] = distinct.pop()
+        else:  # the services need different values: say so, and state each one below the clause
+            label = decl["label"][lang]
+            values[name] = LABELS[lang]["per_service"].format(label=label)
+            tables.append(ValueTable(name, label, tuple(per_service)))
+    return values, tuple(tables)
+
+
+def _service_row(service: Service, lang: str) -> ServiceRow:
+    c = service.classification
+    return ServiceRow(service.id, service.name[lang], service.type, service.description[lang],
+                      *(c[a] for a in ASPECTS), service.personal_data)
+
+
+def _sections(clauses: tuple[DraftClause, ...], lang: str) -> tuple[Section, ...]:
+    sections = []
+    for category, titles in CATEGORIES.items():
+        members = tuple(c for c in clauses if c.category == category)
+        if members:
+            sections.append(Section(category, pick(titles, lang), members))
+    return tuple(sections)

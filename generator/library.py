@@ -1,0 +1,78 @@
+"""Open a library: load and validate every file, then build the typed documents of the model."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from .errors import Diagnostic, LibraryError, UsageError
+from .load import KINDS, load_library
+from .model import AgreementSpec, Catalog, CatalogItem, Clause, Exclusion, Library, Party, Service
+from .validate import validate
+
+
+def check_root(root: Path) -> Path:
+    """The library root, or a UsageError when the directory holds no library."""
+    if not root.is_dir():
+        raise UsageError(f"{root}: no such directory")
+    if not any((root / folder).is_dir() for folder in KINDS):
+        raise UsageError(f"{root}: not a Klausul library (none of {', '.join(f + '/' for f in KINDS)} is there)")
+    return root
+
+
+def diagnose(root: Path) -> list[Diagnostic]:
+    """Every problem of the library under root, errors and warnings."""
+    return _load_checked(root)[1]
+
+
+def _load_checked(root: Path) -> tuple[list, list[Diagnostic]]:
+    sources, problems = load_library(check_root(root))
+    if not sources and not problems:
+        return [], [Diagnostic(".", 1, "", "the library has no YAML files", "empty-library")]
+    return sources, problems + validate(sources)
+
+
+def open_library(root: Path) -> tuple[Library, list[Diagnostic]]:
+    """The typed library and its warnings; LibraryError with every error when it has any."""
+    sources, problems = _load_checked(root)
+    errors = [d for d in problems if d.severity == "error"]
+    if errors:
+        raise LibraryError(f"{len(errors)} problem(s) in the library", errors)
+    library = Library(root=str(root))
+    for source in sources:
+        _add(library, source.kind, source.data, source.path)
+    return library, problems
+
+
+def content_hash(data: dict) -> str:
+    """sha256 of the document's content, independent of YAML layout and key order."""
+    canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _add(library: Library, kind: str, d: dict, path: str) -> None:
+    if kind == "clause":
+        library.clauses[d["id"]] = Clause(
+            id=d["id"], version=d["version"], status=d["status"], category=d["category"],
+            obligation=d["obligation"], languages=tuple(d["languages"]), title=d["title"], text=d["text"],
+            parameters=d.get("parameters") or {}, applies_to=d.get("applies_to") or {},
+            covers=tuple(d.get("covers") or ()), verification=d["verification"], followup=d.get("followup"),
+            path=path, content_hash=content_hash(d))
+    elif kind == "service":
+        library.services[d["id"]] = Service(
+            id=d["id"], type=d["type"], name=d["name"], description=d["description"],
+            classification=d["classification"], personal_data=d["personal_data"],
+            parameters=d.get("parameters") or {}, path=path)
+    elif kind == "catalog":
+        items = tuple(CatalogItem(i["id"], i["title"], i["text"], i["reference"], i.get("verify", False))
+                      for i in d["items"])
+        library.catalogs[d["id"]] = Catalog(d["id"], d["title"], d["source"], str(d["version"]), items, path)
+    else:
+        library.agreements[d["id"]] = AgreementSpec(
+            id=d["id"], title=d["title"], version=d["version"], status=d.get("status", "draft"),
+            language=d["language"], date=d["date"].isoformat() if d.get("date") else None,
+            scope=d.get("scope"), parties=tuple(Party(**p) for p in d["parties"]),
+            services=tuple(d["services"]), catalogs=tuple(d["catalogs"]), include=tuple(d.get("include") or ()),
+            exclude=tuple(Exclusion(**e) for e in d.get("exclude") or ()),
+            parameters=d.get("parameters") or {}, template=d.get("template"), path=path)

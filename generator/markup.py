@@ -1,0 +1,189 @@
+"""Clause Markdown → the model's blocks and inlines, with `{{ name }}` kept as Param nodes."""
+
+from __future__ import annotations
+
+import functools
+import re
+import xml.etree.ElementTree as ET
+
+import markdown
+from markdown.treeprocessors import Treeprocessor
+
+from .model import Block, Inline, Link, ListBlock, Paragraph, Param, Styled, Table, Text
+from .placeholders import PLACEHOLDER
+
+# Placeholders travel through Markdown as private-use tokens, so that `_` in a name can never
+# become emphasis and a value can never be read as Markdown. Validation refuses these characters.
+_TOKEN = re.compile("\ue000([0-9]+)\ue001")
+_SPACE = re.compile(r"\s+")
+_STYLES = {"strong": "strong", "b": "strong", "em": "emphasis", "i": "emphasis", "code": "code"}
+
+
+class _Capture(Treeprocessor):
+    """Keeps the finished element tree; runs after Markdown's own unescaping."""
+
+    def run(self, root: ET.Element) -> None:
+        self.md.captured_tree = root
+
+
+def _markdown() -> markdown.Markdown:
+    md = markdown.Markdown(extensions=["tables", "sane_lists"])
+    # Raw HTML and entities would be passed through or eaten (`Bob & Sons <UK>` lost `<UK>`);
+    # clause text is plain text with Markdown structure, so those readers are switched off.
+    md.preprocessors.deregister("html_block")
+    for name in ("html", "entity", "autolink", "automail"):
+        md.inlinePatterns.deregister(name)
+    md.treeprocessors.register(_Capture(md), "klausul-capture", -10)
+    return md
+
+
+_MD = _markdown()
+
+
+@functools.lru_cache(maxsize=4096)
+def parse(text: str) -> tuple[Block, ...]:
+    """The blocks of one clause text; cached because many agreements share a clause."""
+    names: list[str] = []
+
+    def tokenize(match: re.Match) -> str:
+        names.append(match.group(1))
+        return f"\ue000{len(names) - 1}\ue001"
+
+    _MD.reset()
+    _MD.convert(PLACEHOLDER.sub(tokenize, text))
+    return tuple(_blocks(_MD.captured_tree, names))
+
+
+def _blocks(parent: ET.Element, names: list[str]) -> list[Block]:
+    blocks: list[Block] = []
+    for el in parent:
+        tag = el.tag
+        if tag in ("ul", "ol"):
+            items = tuple(tuple(_item_blocks(li, names)) for li in el if li.tag == "li")
+            blocks.append(ListBlock(tag == "ol", items))
+        elif tag == "table":
+            blocks.append(_table(el, names))
+        elif tag in ("blockquote", "div"):
+            blocks += _blocks(el, names)
+        elif tag == "hr":
+            continue
+        elif tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+            blocks.append(Paragraph((Styled("strong", _inlines(el, names)),)))
+        else:  # p, pre and anything else keep their text as a paragraph
+            inlines = _inlines(el, names)
+            if inlines:
+                blocks.append(Paragraph(inlines))
+    return blocks
+
+
+def _item_blocks(li: ET.Element, names: list[str]) -> list[Block]:
+    if any(child.tag in ("p", "ul", "ol", "table") for child in li):
+        lead = _inlines_of(li.text, [], names)  # text before a nested list in a tight list
+        nested = _blocks(li, names)
+        own = [c for c in li if c.tag not in ("p", "ul", "ol", "table")]
+        if lead or own:
+            nested.insert(0, Paragraph(_merge(lead + [i for c in own for i in _element_inlines(c, names)])))
+        return nested
+    return [Paragraph(_inlines(li, names))]
+
+
+def _table(el: ET.Element, names: list[str]) -> Table:
+    rows = [tr for tr in el.iter("tr")]
+    cells = [tuple(_inlines(cell, names) for cell in tr) for tr in rows]
+    return Table(header=cells[0], rows=tuple(cells[1:]))
+
+
+def _inlines(el: ET.Element, names: list[str]) -> tuple[Inline, ...]:
+    parts = _inlines_of(el.text, list(el), names)
+    return _strip(_merge(parts))
+
+
+def _inlines_of(text: str | None, children: list[ET.Element], names: list[str]) -> list[Inline]:
+    parts = _text(text, names)
+    for child in children:
+        parts += _element_inlines(child, names)
+        parts += _text(child.tail, names)
+    return parts
+
+
+def _element_inlines(child: ET.Element, names: list[str]) -> list[Inline]:
+    if child.tag in ("ul", "ol", "p", "table"):
+        return []
+    if child.tag == "code":  # Markdown escapes & < > inside code spans; undo exactly that
+        raw = (child.text or "").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+        return [Styled("code", tuple(_text(raw, names)))]
+    inner = tuple(_merge(_inlines_of(child.text, list(child), names)))
+    if child.tag in _STYLES:
+        return [Styled(_STYLES[child.tag], inner)]
+    if child.tag == "a":
+        return [Link(inner, child.get("href", ""))]
+    if child.tag == "br":
+        return [Text(" ")]
+    if child.tag == "img":
+        return [Text(child.get("alt", ""))]
+    return list(inner)
+
+
+def _text(text: str | None, names: list[str]) -> list[Inline]:
+    if not text:
+        return []
+    parts: list[Inline] = []
+    for i, piece in enumerate(_TOKEN.split(_SPACE.sub(" ", text))):
+        if i % 2:
+            parts.append(Param(names[int(piece)]))
+        elif piece:
+            parts.append(Text(piece))
+    return parts
+
+
+def _merge(parts: list[Inline]) -> tuple[Inline, ...]:
+    merged: list[Inline] = []
+    for part in parts:
+        if isinstance(part, Text) and merged and isinstance(merged[-1], Text):
+            merged[-1] = Text(merged[-1].text + part.text)
+        else:
+            merged.append(part)
+    return tuple(merged)
+
+
+def _strip(parts: tuple[Inline, ...]) -> tuple[Inline, ...]:
+    parts = list(parts)
+    if parts and isinstance(parts[0], Text):
+        parts[0] = Text(parts[0].text.lstrip())
+    if parts and isinstance(parts[-1], Text):
+        parts[-1] = Text(parts[-1].text.rstrip())
+    return tuple(p for p in parts if not (isinstance(p, Text) and not p.text))
+
+
+def resolve(blocks: tuple[Block, ...], values: dict[str, str]) -> tuple[Block, ...]:
+    """The blocks with every Param replaced by its value; KeyError names a missing one."""
+    return tuple(_resolve_block(b, values) for b in blocks)
+
+
+def _resolve_block(block: Block, values: dict[str, str]) -> Block:
+    if isinstance(block, Paragraph):
+        return Paragraph(_resolve_inlines(block.inlines, values))
+    if isinstance(block, ListBlock):
+        return ListBlock(block.ordered, tuple(resolve(item, values) for item in block.items))
+    return Table(tuple(_resolve_inlines(c, values) for c in block.header),
+                 tuple(tuple(_resolve_inlines(c, values) for c in row) for row in block.rows))
+
+
+def _resolve_inlines(inlines: tuple[Inline, ...], values: dict[str, str]) -> tuple[Inline, ...]:
+    out: list[Inline] = []
+    for inline in inlines:
+        if isinstance(inline, Param):
+            out.append(Text(values[inline.name]))
+        elif isinstance(inline, Styled):
+            out.append(Styled(inline.style, _resolve_inlines(inline.children, values)))
+        elif isinstance(inline, Link):
+            out.append(Link(_resolve_inlines(inline.children, values), inline.url))
+        else:
+            out.append(inline)
+    return _merge(out)
+
+
+def plain_text(inlines: tuple[Inline, ...]) -> str:
+    """The inlines' text without formatting."""
+    return "".join(i.text if isinstance(i, Text) else plain_text(i.children) if hasattr(i, "children")
+                   else f"{{{{ {i.name} }}}}" for i in inlines)

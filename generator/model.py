@@ -1,0 +1,278 @@
+"""The in-memory model: the typed library, and the assembled agreement that every writer renders.
+
+Writers see only the `Draft` side of this module; raw YAML never leaves load/validate.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Union
+
+
+# --- the library, typed ---------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Clause:
+    """One validated clause file."""
+
+    id: str
+    version: str
+    status: str
+    category: str
+    obligation: str
+    languages: tuple[str, ...]
+    title: dict[str, str]
+    text: dict[str, str]
+    parameters: dict[str, dict[str, Any]]
+    applies_to: dict[str, Any]
+    covers: tuple[str, ...]
+    verification: dict[str, str]
+    followup: dict[str, Any] | None
+    path: str
+    content_hash: str
+
+
+@dataclass(frozen=True)
+class Service:
+    """One validated service description."""
+
+    id: str
+    type: str
+    name: dict[str, str]
+    description: dict[str, str]
+    classification: dict[str, int]
+    personal_data: bool
+    parameters: dict[str, Any]
+    path: str
+
+
+@dataclass(frozen=True)
+class CatalogItem:
+    """One requirement of a catalog, paraphrased in our own words."""
+
+    id: str
+    title: dict[str, str]
+    text: dict[str, str]
+    reference: str
+    verify: bool
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """A requirement list an agreement is checked against."""
+
+    id: str
+    title: dict[str, str]
+    source: str
+    version: str
+    items: tuple[CatalogItem, ...]
+    path: str
+
+
+@dataclass(frozen=True)
+class Party:
+    """A party to the agreement."""
+
+    role: str
+    name: str
+    org_number: str
+    contact_role: str
+
+
+@dataclass(frozen=True)
+class Exclusion:
+    """A clause or a catalog item the agreement leaves out, and why."""
+
+    reason: str
+    clause: str | None = None
+    item: str | None = None
+
+
+@dataclass(frozen=True)
+class AgreementSpec:
+    """One validated agreement file, before assembly."""
+
+    id: str
+    title: str
+    version: str
+    status: str
+    language: str
+    date: str | None
+    scope: str | None
+    parties: tuple[Party, ...]
+    services: tuple[str, ...]
+    catalogs: tuple[str, ...]
+    include: tuple[str, ...]
+    exclude: tuple[Exclusion, ...]
+    parameters: dict[str, Any]
+    template: str | None
+    path: str
+
+
+@dataclass
+class Library:
+    """Every document of a library, by id."""
+
+    root: str
+    clauses: dict[str, Clause] = field(default_factory=dict)
+    services: dict[str, Service] = field(default_factory=dict)
+    catalogs: dict[str, Catalog] = field(default_factory=dict)
+    agreements: dict[str, AgreementSpec] = field(default_factory=dict)
+
+
+# --- rich text: the common form of clause Markdown ------------------------------------------
+
+@dataclass(frozen=True)
+class Text:
+    text: str
+
+
+@dataclass(frozen=True)
+class Styled:
+    """Text in bold, italics or code; `style` is strong, emphasis or code."""
+
+    style: str
+    children: tuple["Inline", ...]
+
+
+@dataclass(frozen=True)
+class Link:
+    children: tuple["Inline", ...]
+    url: str
+
+
+@dataclass(frozen=True)
+class Param:
+    """A `{{ name }}` placeholder; assembly replaces it with Text."""
+
+    name: str
+
+
+Inline = Union[Text, Styled, Link, Param]
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    inlines: tuple[Inline, ...]
+
+
+@dataclass(frozen=True)
+class ListBlock:
+    ordered: bool
+    items: tuple[tuple["Block", ...], ...]
+
+
+@dataclass(frozen=True)
+class Table:
+    header: tuple[tuple[Inline, ...], ...]
+    rows: tuple[tuple[tuple[Inline, ...], ...], ...]
+
+
+Block = Union[Paragraph, ListBlock, Table]
+
+
+# --- the assembled agreement --------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ServiceRow:
+    """A service as the draft presents it."""
+
+    id: str
+    name: str
+    type: str
+    description: str
+    confidentiality: int
+    integrity: int
+    availability: int
+    personal_data: bool
+
+
+@dataclass(frozen=True)
+class ValueTable:
+    """A parameter whose value differs between the services a clause applies to."""
+
+    name: str
+    label: str
+    values: tuple[tuple[str, str], ...]  # (service name, formatted value)
+
+
+@dataclass(frozen=True)
+class DraftClause:
+    """A clause as it stands in one agreement: text in its language, values resolved."""
+
+    id: str
+    version: str
+    status: str
+    category: str
+    obligation: str
+    title: str
+    blocks: tuple[Block, ...]
+    value_tables: tuple[ValueTable, ...]
+    values: dict[str, str]  # parameter → formatted value (or the per-service reference)
+    services: tuple[str, ...]
+    covers: tuple[str, ...]
+    verification: str
+    followup_kpi: str | None
+    followup_frequency: str | None
+    followup_forum: str | None
+    content_hash: str
+    path: str
+
+
+@dataclass(frozen=True)
+class Section:
+    """The clauses of one category, in the order the draft prints them."""
+
+    category: str
+    title: str
+    clauses: tuple[DraftClause, ...]
+
+
+@dataclass(frozen=True)
+class CoverageItem:
+    id: str
+    title: str
+    reference: str
+    status: str  # covered | excluded | gap
+    clauses: tuple[str, ...]
+    reason: str | None
+
+
+@dataclass(frozen=True)
+class CatalogCoverage:
+    id: str
+    title: str
+    source: str
+    version: str
+    items: tuple[CoverageItem, ...]
+
+    def summary(self) -> dict[str, int]:
+        """How many items are covered, excluded and gaps."""
+        counts = {"covered": 0, "excluded": 0, "gap": 0}
+        for item in self.items:
+            counts[item.status] += 1
+        return counts
+
+
+@dataclass(frozen=True)
+class Draft:
+    """One agreement, assembled: everything a writer needs and nothing it must look up."""
+
+    id: str
+    title: str
+    version: str
+    status: str
+    language: str
+    date: str
+    scope: tuple[Block, ...]
+    parties: tuple[Party, ...]
+    services: tuple[ServiceRow, ...]
+    sections: tuple[Section, ...]
+    coverage: tuple[CatalogCoverage, ...]
+    excluded_clauses: tuple[Exclusion, ...]
+    generator_version: str
+
+    @property
+    def clauses(self) -> tuple[DraftClause, ...]:
+        """Every clause of the draft in print order."""
+        return tuple(c for s in self.sections for c in s.clauses)

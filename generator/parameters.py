@@ -1,0 +1,79 @@
+"""Typed clause parameters: checking a value against its declaration, and choosing the value per service."""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from .i18n import format_quantity
+
+ASPECTS = ("confidentiality", "integrity", "availability")
+
+
+def value_problem(decl: Mapping[str, Any], value: Any) -> str | None:
+    """Why `value` does not fit the parameter declaration `decl`, or None when it fits."""
+    kind = decl.get("type")
+    if kind == "choice":
+        choices = decl.get("choices") or {}
+        if value not in choices:
+            return f"{value!r} is not one of the choices: {', '.join(choices)}"
+        return None
+    if kind == "string":
+        return None if isinstance(value, str) and value.strip() else f"{value!r} must be a non-empty string"
+    numeric = (int,) if kind == "integer" else (int, float)
+    if isinstance(value, bool) or not isinstance(value, numeric):
+        return f"{value!r} must be {'an integer' if kind == 'integer' else 'a number'}"
+    if decl.get("min") is not None and value < decl["min"]:
+        return f"{value} is below the minimum {decl['min']}"
+    if decl.get("max") is not None and value > decl["max"]:
+        return f"{value} is above the maximum {decl['max']}"
+    return None
+
+
+def declaration_problems(decl: Mapping[str, Any]) -> list[tuple[tuple, str]]:
+    """Inconsistencies inside one declaration, as (key path below it, problem)."""
+    problems = []
+    kind = decl.get("type")
+    if kind == "choice" and not decl.get("choices"):
+        problems.append((("type",), "a choice parameter needs `choices`"))
+    if kind != "choice" and "choices" in decl:
+        problems.append((("choices",), f"`choices` only belongs to choice parameters, not {kind}"))
+    if kind in ("string", "choice"):
+        problems += [((k,), f"`{k}` only belongs to integer and number parameters") for k in ("unit", "min", "max") if k in decl]
+    if ("levels" in decl) != ("level_from" in decl):
+        problems.append((("levels",) if "levels" in decl else ("level_from",), "`levels` and `level_from` go together"))
+    if decl.get("min") is not None and decl.get("max") is not None and decl["min"] > decl["max"]:
+        problems.append((("min",), "min is greater than max"))
+    return problems
+
+
+def classification_level(level_from: str, classification: Mapping[str, int]) -> int:
+    """The level that drives a parameter: one aspect, or the highest of the three."""
+    if level_from == "max":
+        return max(classification[a] for a in ASPECTS)
+    return classification[level_from]
+
+
+def value_for_service(decl: Mapping[str, Any], name: str, classification: Mapping[str, int],
+                      service_overrides: Mapping[str, Any], agreement_overrides: Mapping[str, Any]) -> Any:
+    """Resolve in order default < classification level < service override < agreement override."""
+    if name in agreement_overrides:
+        return agreement_overrides[name]
+    if name in service_overrides:
+        return service_overrides[name]
+    levels = decl.get("levels") or {}
+    if levels:
+        level = classification_level(decl["level_from"], classification)
+        # A level the clause does not list takes the nearest lower one that it does.
+        known = [lvl for lvl in levels if lvl <= level]
+        if known:
+            return levels[max(known)]
+    return decl["default"]
+
+
+def format_value(decl: Mapping[str, Any], value: Any, lang: str) -> str:
+    """The value as it reads in a sentence of the agreement's language."""
+    if decl["type"] == "choice":
+        return decl["choices"][value][lang]
+    if decl["type"] == "string":
+        return value
+    return format_quantity(value, decl.get("unit"), lang)

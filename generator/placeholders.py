@@ -1,0 +1,20 @@
+"""The one placeholder form clause text may use: `{{ name }}`; anything else Jinja-like is refused."""
+
+from __future__ import annotations
+
+import re
+
+PLACEHOLDER = re.compile(r"\{\{\s*([a-z][a-z0-9_]*)\s*\}\}")
+_TEMPLATE_LIKE = re.compile(r"\{\{.*?\}\}|\{\{|\{%|\{#", re.S)
+
+
+def scan(text: str) -> tuple[list[tuple[str, int]], list[tuple[str, int]]]:
+    """Placeholders as (name, offset), and refused template syntax as (snippet, offset)."""
+    names, refused = [], []
+    for match in _TEMPLATE_LIKE.finditer(text):
+        plain = PLACEHOLDER.fullmatch(match.group(0))
+        if plain:
+            names.append((plain.group(1), match.start()))
+        else:
+            refused.append((match.group(0)[:40], match.start()))
+    return names, refused

@@ -1,0 +1,42 @@
+"""Stage 4: writers, each a pure function from the assembled Draft to bytes.
+
+The registry maps a format name to (file suffix, writer). Writers import their libraries lazily,
+so that `klausul coverage` never pays for docxtpl.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from ..model import Draft
+
+
+def _docx(draft: Draft, template: bytes | None = None, template_name: str = "") -> bytes:
+    from .docx import render_docx
+
+    return render_docx(draft, template, template_name or "default template")
+
+
+def _text(name: str) -> Callable[..., bytes]:
+    def writer(draft: Draft, **_ignored) -> bytes:
+        from . import coverage, markdown
+
+        functions = {"md": markdown.render_markdown, "coverage.json": coverage.render_coverage_json,
+                     "coverage.md": coverage.render_coverage_md, "coverage.csv": coverage.render_coverage_csv}
+        return functions[name](draft).encode("utf-8")
+
+    return writer
+
+
+WRITERS: dict[str, tuple[str, Callable[..., bytes]]] = {
+    "docx": (".docx", _docx),
+    "md": (".md", _text("md")),
+    "coverage.json": (".coverage.json", _text("coverage.json")),
+    "coverage.md": (".coverage.md", _text("coverage.md")),
+    "coverage.csv": (".coverage.csv", _text("coverage.csv")),
+}
+
+
+def render(fmt: str, draft: Draft, **options) -> bytes:
+    """The draft in format `fmt` (a key of WRITERS)."""
+    return WRITERS[fmt][1](draft, **options)

@@ -1,0 +1,134 @@
+"""Draft → the WordprocessingML of the document body: contents, sections, clauses and annexes."""
+
+from __future__ import annotations
+
+from ..i18n import LABELS
+from ..model import Draft, DraftClause
+from . import wordml as w
+from .wordml import ListNumbering, cell_text, paragraph, run, table
+
+
+class _Headings:
+    """Numbers headings as Word's heading styles will, and keeps them for the table of contents."""
+
+    def __init__(self):
+        self.entries: list[tuple[int, str, str, str]] = []  # (level, number, title, bookmark)
+        self.counters = [0, 0]
+
+    def heading(self, title: str, level: int, style: str | None = None, number: bool = True) -> str:
+        if number:
+            self.counters[level - 1] += 1
+            if level == 1:
+                self.counters[1] = 0
+            label = ".".join(str(n) for n in self.counters[:level])
+        else:
+            label = ""
+        mark = f"_Toc{len(self.entries) + 1:05d}"
+        self.entries.append((level, label, title, mark))
+        ident = len(self.entries)
+        runs = f'<w:bookmarkStart w:id="{ident}" w:name="{mark}"/>{run(title)}<w:bookmarkEnd w:id="{ident}"/>'
+        return paragraph(runs, style or f"Heading{level}")
+
+
+def body(draft: Draft, numbering: ListNumbering) -> str:
+    """The whole body; the table of contents is built last, from the headings actually written."""
+    labels = LABELS[draft.language]
+    h = _Headings()
+    parts = [_parties(draft, h, numbering), _services(draft, h)]
+    for section in draft.sections:
+        parts.append(h.heading(section.title, 1))
+        parts += [_clause(c, h, numbering, labels) for c in section.clauses]
+    parts.append(_signatures(draft, h))
+    parts.append(_coverage_annex(draft, h, 1))
+    parts.append(_register_annex(draft, h, 2))
+    return _contents(h, labels) + "".join(parts)
+
+
+def _contents(h: _Headings, labels: dict) -> str:
+    # Entries are written from the headings we know, each with a PAGEREF field for its page:
+    # LibreOffice computes those on layout and Word refreshes them on open (updateFields).
+    entries = []
+    for level, number, title, mark in h.entries:
+        label = f"{number}\u2002{title}" if number else title
+        page = (f'<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+                f'<w:r><w:instrText xml:space="preserve"> PAGEREF {mark} \\h </w:instrText></w:r>'
+                f'<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t></w:t></w:r>'
+                f'<w:r><w:fldChar w:fldCharType="end"/></w:r>')
+        link = f'<w:hyperlink w:anchor="{mark}" w:history="1">{run(label)}<w:r><w:tab/></w:r>{page}</w:hyperlink>'
+        entries.append(paragraph(link, f"TOC{min(level, 2)}"))
+    return paragraph(run(labels["contents"]), "TOCHeading") + "".join(entries) + w.page_break()
+
+
+def _parties(draft: Draft, h: _Headings, numbering: ListNumbering) -> str:
+    labels = LABELS[draft.language]
+    out = [h.heading(labels["parties_and_scope"], 1), paragraph(run(labels["parties_intro"]))]
+    for party in draft.parties:
+        out.append(paragraph(run(party.name, bold=True) + run(
+            f", {labels['org_number'].lower()} {party.org_number} (\u201d{labels[party.role]}\u201d)")))
+    out.append(w.blocks(draft.scope, numbering))
+    return "".join(out)
+
+
+def _services(draft: Draft, h: _Headings) -> str:
+    labels = LABELS[draft.language]
+    header = [cell_text(labels[k], bold=True) for k in
+              ("service", "confidentiality", "integrity", "availability", "personal_data")]
+    rows = [[cell_text(s.name), cell_text(str(s.confidentiality)), cell_text(str(s.integrity)),
+             cell_text(str(s.availability)), cell_text(labels["yes" if s.personal_data else "no"])]
+            for s in draft.services]
+    out = [h.heading(labels["services"], 1), paragraph(run(labels["services_intro"])),
+           table(header, rows, [2671, 1600, 1600, 1600, 1600])]
+    for s in draft.services:
+        out.append(paragraph(run(s.name, bold=True) + run(f" \u2013 {s.description}")))
+    return "".join(out)
+
+
+def _clause(clause: DraftClause, h: _Headings, numbering: ListNumbering, labels: dict) -> str:
+    out = [h.heading(clause.title, 2), w.blocks(clause.blocks, numbering)]
+    for vt in clause.value_tables:
+        out.append(table([cell_text(labels["service"], bold=True), cell_text(vt.label[:1].upper() + vt.label[1:], bold=True)],
+                         [[cell_text(name), cell_text(value)] for name, value in vt.values], [4536, 4535]))
+    meta = [labels[f"obligation_{clause.obligation}"], f"{labels['verification']}: {clause.verification}"]
+    if clause.followup_kpi:
+        where = ", ".join(x for x in (clause.followup_frequency, clause.followup_forum) if x)
+        meta.append(f"{labels['followup']}: {clause.followup_kpi} ({where})")
+    meta.append(f"{clause.id} v{clause.version}")
+    out.append(paragraph(run(" \u00b7 ".join(meta)), "ClauseMeta"))
+    return "".join(out)
+
+
+def _signatures(draft: Draft, h: _Headings) -> str:
+    labels = LABELS[draft.language]
+    out = [h.heading(labels["signatures"], 1)]
+    for party in draft.parties:
+        out.append(paragraph(run(f"{labels[party.role]}: {party.name}", bold=True), keep_next=True))
+        for line in (labels["signature_place_date"], "", labels["signature_name"]):
+            out.append(paragraph(run(line), "SignatureLine", keep_next=bool(line)))
+    return "".join(out)
+
+
+def _coverage_annex(draft: Draft, h: _Headings, number: int) -> str:
+    labels = LABELS[draft.language]
+    out = [h.heading(f"{labels['annex']} {number} \u2013 {labels['coverage']}", 1, "AnnexHeading", number=False),
+           paragraph(run(labels["coverage_intro"]))]
+    for cat in draft.coverage:
+        out.append(paragraph(run(cat.title, bold=True), keep_next=True))
+        out.append(paragraph(run(f"{cat.source}, {cat.version}. " + labels["summary"].format(**cat.summary())),
+                             "ClauseMeta", keep_next=True))
+        header = [cell_text(labels[k], bold=True) for k in ("item", "title", "reference", "status", "clauses_or_reason")]
+        rows = [[cell_text(i.id), cell_text(i.title), cell_text(i.reference), cell_text(labels[i.status], bold=i.status == "gap"),
+                 cell_text(", ".join(i.clauses) if i.clauses else i.reason or "")] for i in cat.items]
+        out.append(table(header, rows, [850, 2835, 1700, 1134, 2552]))
+    return "".join(out)
+
+
+def _register_annex(draft: Draft, h: _Headings, number: int) -> str:
+    labels = LABELS[draft.language]
+    header = [cell_text(labels[k], bold=True) for k in ("clause_id", "title", "version", "obligation", "hash")]
+    rows = [[cell_text(c.id), cell_text(c.title), cell_text(c.version),
+             cell_text(labels[f"obligation_{c.obligation}"]), cell_text(c.content_hash[:12])] for c in draft.clauses]
+    return "".join([
+        h.heading(f"{labels['annex']} {number} \u2013 {labels['register']}", 1, "AnnexHeading", number=False),
+        paragraph(run(labels["register_intro"])),
+        table(header, rows, [2268, 3118, 1020, 1531, 1134]),
+    ])

@@ -1,0 +1,98 @@
+"""The Markdown writer: the draft as plain text for reading in pull requests."""
+
+from __future__ import annotations
+
+import re
+
+from ..i18n import LABELS
+from ..model import Block, Draft, Inline, Link, ListBlock, Paragraph, Styled, Text
+
+_SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
+
+
+def escape(text: str) -> str:
+    """Text that Markdown shows exactly as written."""
+    text = _SPECIAL.sub(r"\\\1", text)
+    return re.sub(r"^(\s*)([-+]|\d+[.)])(\s)", r"\1\\\2\3", text)
+
+
+def inlines(items: tuple[Inline, ...]) -> str:
+    """Inline Markdown for rich text."""
+    out = []
+    for item in items:
+        if isinstance(item, Text):
+            out.append(escape(item.text))
+        elif isinstance(item, Styled):
+            inner = inlines(item.children)
+            out.append({"strong": f"**{inner}**", "emphasis": f"*{inner}*"}.get(item.style, f"`{inner}`"))
+        elif isinstance(item, Link):
+            out.append(f"[{inlines(item.children)}]({item.url})")
+    return "".join(out)
+
+
+def blocks(items: tuple[Block, ...], indent: str = "") -> list[str]:
+    """Markdown lines for clause text, with a blank line between blocks."""
+    lines: list[str] = []
+    for block in items:
+        if isinstance(block, Paragraph):
+            lines += [indent + inlines(block.inlines), ""]
+        elif isinstance(block, ListBlock):
+            for n, item in enumerate(block.items, 1):
+                marker = f"{n}. " if block.ordered else "- "
+                inner = blocks(item, indent + "    ")
+                first = inner[0][len(indent) + 4:] if inner else ""
+                lines.append(indent + marker + first)
+                lines += [line for line in inner[1:] if line]
+            lines.append("")
+        else:
+            lines += table([inlines(c) for c in block.header], [[inlines(c) for c in r] for r in block.rows], indent)
+    return lines
+
+
+def table(header: list[str], rows: list[list[str]], indent: str = "") -> list[str]:
+    """A pipe table; cells must already be escaped."""
+    out = [indent + "| " + " | ".join(header) + " |", indent + "|" + "---|" * len(header)]
+    out += [indent + "| " + " | ".join(row) + " |" for row in rows]
+    return out + [""]
+
+
+def render_markdown(draft: Draft) -> str:
+    """The whole draft as Markdown, with the heading numbers Word would show."""
+    labels = LABELS[draft.language]
+    lines = [f"# {escape(draft.title)}", "",
+             f"{labels['agreement_id']}: {escape(draft.id)} · {labels['version']} {draft.version} · "
+             f"{labels['date']}: {draft.date} · {labels['status']}: {labels[draft.status]}", ""]
+    lines += [f"## 1 {labels['parties_and_scope']}", "", labels["parties_intro"], ""]
+    lines += [f"- **{escape(p.name)}**, {labels['org_number'].lower()} {p.org_number} "
+              f"(”{labels[p.role]}”), {escape(p.contact_role)}" for p in draft.parties] + [""]
+    lines += blocks(draft.scope)
+    lines += [f"## 2 {labels['services']}", "", labels["services_intro"], ""]
+    lines += table([labels[k] for k in ("service", "confidentiality", "integrity", "availability", "personal_data")],
+                   [[escape(s.name), str(s.confidentiality), str(s.integrity), str(s.availability),
+                     labels["yes" if s.personal_data else "no"]] for s in draft.services])
+    for number, section in enumerate(draft.sections, 3):
+        lines += [f"## {number} {escape(section.title)}", ""]
+        for sub, clause in enumerate(section.clauses, 1):
+            lines += [f"### {number}.{sub} {escape(clause.title)}", ""] + blocks(clause.blocks)
+            for vt in clause.value_tables:
+                lines += table([labels["service"], escape(vt.label)], [[escape(n), escape(v)] for n, v in vt.values])
+            lines += [f"*{labels[f'obligation_{clause.obligation}']} · {labels['verification']}: "
+                      f"{escape(clause.verification)} · {clause.id} v{clause.version}*", ""]
+    lines += coverage_lines(draft, f"{labels['annex']} 1 – {labels['coverage']}")
+    lines += [f"## {labels['annex']} 2 – {labels['register']}", ""]
+    lines += table([labels[k] for k in ("clause_id", "title", "version", "hash")],
+                   [[c.id, escape(c.title), c.version, c.content_hash[:12]] for c in draft.clauses])
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def coverage_lines(draft: Draft, heading: str) -> list[str]:
+    """The coverage checklist as Markdown lines under a level-2 heading."""
+    labels = LABELS[draft.language]
+    lines = [f"## {heading}", ""]
+    for cat in draft.coverage:
+        lines += [f"### {escape(cat.title)}", "", f"{escape(cat.source)}, {escape(cat.version)}. "
+                  + labels["summary"].format(**cat.summary()), ""]
+        lines += table([labels[k] for k in ("item", "title", "reference", "status", "clauses_or_reason")],
+                       [[escape(i.id), escape(i.title), escape(i.reference), labels[i.status],
+                         escape(", ".join(i.clauses) if i.clauses else i.reason or "")] for i in cat.items])
+    return lines

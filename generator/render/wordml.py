@@ -1,0 +1,159 @@
+"""Model → WordprocessingML fragments (strings) in the styles the template defines.
+
+Every string that reaches the document passes through `text()`, which escapes XML and the braces
+docxtpl would otherwise re-read as template syntax after rendering.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from xml.sax.saxutils import escape
+
+from ..model import Block, Inline, Link, ListBlock, Paragraph, Styled, Table, Text
+
+_WS = re.compile(r"\s+")
+TEXT_WIDTH = 9071  # twips: A4 (11906) less 2 × 2.5 cm margins
+
+
+def text(value: str) -> str:
+    """Escaped text content: XML-safe, one line, and inert to docxtpl's `{_{` post-processing."""
+    return escape(_WS.sub(" ", value)).replace("{", "&#123;").replace("}", "&#125;")
+
+
+@dataclass
+class ListNumbering:
+    """Hands out a fresh w:num for every ordered list so that each one restarts at 1."""
+
+    abstract_id: int
+    next_id: int
+    bullet_num: int
+    created: list[int] = field(default_factory=list)
+
+    def new_ordered(self) -> int:
+        """A new list instance of the ordered-list definition."""
+        self.created.append(self.next_id)
+        self.next_id += 1
+        return self.created[-1]
+
+    def num_elements(self) -> str:
+        """The w:num elements to append to numbering.xml."""
+        return "".join(
+            f'<w:num w:numId="{n}"><w:abstractNumId w:val="{self.abstract_id}"/>'
+            f'<w:lvlOverride w:ilvl="0"><w:startOverride w:val="1"/></w:lvlOverride></w:num>'
+            for n in self.created)
+
+
+def run(content: str, bold: bool = False, italic: bool = False, code: bool = False, style: str | None = None) -> str:
+    """One run of text."""
+    props = ""
+    if style:
+        props += f'<w:rStyle w:val="{style}"/>'
+    if code:
+        props += '<w:rFonts w:ascii="Consolas" w:hAnsi="Consolas" w:cs="Consolas"/>'
+    if bold:
+        props += "<w:b/>"
+    if italic:
+        props += "<w:i/>"
+    rpr = f"<w:rPr>{props}</w:rPr>" if props else ""
+    return f'<w:r>{rpr}<w:t xml:space="preserve">{text(content)}</w:t></w:r>'
+
+
+def paragraph(runs: str, style: str = "Normal", num: tuple[int, int] | None = None, keep_next: bool = False,
+              extra_ppr: str = "") -> str:
+    """A paragraph in a template style; `num` is (numId, ilvl) for list paragraphs."""
+    ppr = f'<w:pStyle w:val="{style}"/>'
+    if keep_next:
+        ppr += "<w:keepNext/>"
+    if num:
+        ppr += f'<w:numPr><w:ilvl w:val="{num[1]}"/><w:numId w:val="{num[0]}"/></w:numPr>'
+    return f"<w:p><w:pPr>{ppr}{extra_ppr}</w:pPr>{runs}</w:p>"
+
+
+def inlines(items: tuple[Inline, ...], bold: bool = False, italic: bool = False, code: bool = False) -> str:
+    """Runs for rich text."""
+    out = []
+    for item in items:
+        if isinstance(item, Text):
+            out.append(run(item.text, bold, italic, code))
+        elif isinstance(item, Styled):
+            out.append(inlines(item.children, bold or item.style == "strong",
+                               italic or item.style == "emphasis", code or item.style == "code"))
+        elif isinstance(item, Link):  # printed with its address: a contract carries no external links
+            out.append(inlines(item.children, bold, italic, code))
+            if item.url:
+                out.append(run(f" ({item.url})", bold, italic, code))
+        else:
+            raise TypeError(f"unresolved inline {item!r}")
+    return "".join(out)
+
+
+def blocks(items: tuple[Block, ...], numbering: ListNumbering, level: int = -1,
+           ordered_num: int | None = None) -> str:
+    """Paragraphs, lists and tables for clause text; `level` is the list depth (-1: not in a list)."""
+    out = []
+    for block in items:
+        if isinstance(block, Paragraph):
+            indent = f'<w:ind w:left="{720 * (level + 1)}"/>' if level >= 0 else ""
+            out.append(paragraph(inlines(block.inlines), extra_ppr=indent))
+        elif isinstance(block, ListBlock):
+            out.append(_list(block, numbering, level + 1, ordered_num))
+        else:
+            out.append(table([_cell(c, bold=True) for c in block.header],
+                             [[_cell(c) for c in row] for row in block.rows]))
+    return "".join(out)
+
+
+def _list(block: ListBlock, numbering: ListNumbering, level: int, ordered_num: int | None) -> str:
+    # A nested ordered list continues its parent's list instance one level down, which Word
+    # restarts at every parent item; a top-level ordered list gets an instance of its own.
+    if block.ordered:
+        num_id = ordered_num if ordered_num is not None and level > 0 else numbering.new_ordered()
+        style, inner_ordered = "ListNumber", num_id
+    else:
+        num_id, style, inner_ordered = numbering.bullet_num, "ListBullet", ordered_num
+    out = []
+    for item in block.items:
+        rest = item
+        if item and isinstance(item[0], Paragraph):
+            out.append(paragraph(inlines(item[0].inlines), style, num=(num_id, min(level, 2))))
+            rest = item[1:]
+        out.append(blocks(rest, numbering, level, inner_ordered))
+    return "".join(out)
+
+
+def _cell(content: tuple[Inline, ...], bold: bool = False) -> str:
+    return paragraph(inlines(content, bold=bold), "TableText")
+
+
+def table(header: list[str], rows: list[list[str]], widths: list[int] | None = None) -> str:
+    """A KlausulTable whose first row repeats on every page; cells are prepared paragraph XML."""
+    columns = len(header)
+    widths = widths or [TEXT_WIDTH // columns] * columns
+    grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
+
+    def row(cells: list[str], head: bool) -> str:
+        trpr = "<w:trPr><w:tblHeader/><w:cantSplit/></w:trPr>" if head else "<w:trPr><w:cantSplit/></w:trPr>"
+        tcs = "".join(f'<w:tc><w:tcPr><w:tcW w:w="{w}" w:type="dxa"/></w:tcPr>{c or paragraph("", "TableText")}</w:tc>'
+                      for c, w in zip(cells, widths))
+        return f"<w:tr>{trpr}{tcs}</w:tr>"
+
+    body = row(header, True) + "".join(row(r, False) for r in rows)
+    return (f'<w:tbl><w:tblPr><w:tblStyle w:val="KlausulTable"/><w:tblW w:w="{sum(widths)}" w:type="dxa"/>'
+            f'<w:tblLayout w:type="fixed"/><w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" '
+            f'w:firstColumn="0" w:lastColumn="0" w:noHBand="0" w:noVBand="1"/></w:tblPr>'
+            f"<w:tblGrid>{grid}</w:tblGrid>{body}</w:tbl>{_AFTER_TABLE}")
+
+
+# A small gap after every table, so that the next paragraph does not touch its border.
+_AFTER_TABLE = '<w:p><w:pPr><w:spacing w:before="0" w:after="0" w:line="160" w:lineRule="exact"/></w:pPr></w:p>'
+
+
+def cell_text(value: str, bold: bool = False) -> str:
+    """A table cell holding plain text."""
+    return paragraph(run(value, bold=bold), "TableText")
+
+
+def page_break() -> str:
+    """A paragraph that starts a new page."""
+    return '<w:p><w:r><w:br w:type="page"/></w:r></w:p>'

@@ -1,0 +1,62 @@
+"""What the CLI prints: diagnostics, error messages and build summaries."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from .errors import EXIT_OK, EXIT_PROBLEMS, Diagnostic, KlausulError
+
+
+def print_diagnostics(problems: list[Diagnostic], fmt: str, strict: bool) -> int:
+    """Print every diagnostic and a count; the exit code for them."""
+    errors = sum(d.severity == "error" for d in problems)
+    warnings = len(problems) - errors
+    failed = errors > 0 or (strict and warnings > 0)
+    if fmt == "json":
+        click.echo(json.dumps({"ok": not failed, "errors": errors, "warnings": warnings,
+                               "problems": [d.as_dict() for d in problems]}, ensure_ascii=False, indent=2))
+    else:
+        for d in problems:
+            click.echo(f"{d} ({d.severity})" if d.severity != "error" else str(d), err=True)
+        files = len({d.path for d in problems})
+        click.echo(f"{errors} error(s), {warnings} warning(s) in {files} file(s)" if problems
+                   else "library is valid", err=bool(problems))
+    return EXIT_PROBLEMS if failed else EXIT_OK
+
+
+def print_error(exc: KlausulError) -> int:
+    """Print a user error with its diagnostics; its exit code."""
+    for d in exc.diagnostics:
+        click.echo(str(d), err=True)
+    click.echo(f"klausul: {exc}", err=True)
+    return exc.exit_code
+
+
+def build_all(root: Path, agreements: tuple[str, ...], out: Path, formats: tuple[str, ...],
+              template: Path | None) -> int:
+    """Build each agreement in turn; one that fails does not stop the others."""
+    from .build import build_files
+    from .library import open_library
+    from .output import write_files
+
+    library, warnings = open_library(root)
+    for d in warnings:
+        click.echo(f"{d} (warning)", err=True)
+    failed = 0
+    for agreement in agreements or tuple(sorted(library.agreements)):
+        try:
+            draft, files = build_files(library, agreement, formats, template)
+            written = write_files(out, files)
+        except KlausulError as exc:
+            failed += 1
+            print_error(exc)
+            continue
+        summary = ", ".join(f"{c.id} {c.summary()['covered']}/{len(c.items)} covered" for c in draft.coverage)
+        click.echo(f"{agreement}: {', '.join(str(p) for p in written)} ({summary})")
+    if failed:
+        click.echo(f"klausul: {failed} agreement(s) failed", err=True)
+    return EXIT_PROBLEMS if failed else EXIT_OK
+

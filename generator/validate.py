@@ -1,0 +1,272 @@
+"""Stage 2: check every document against its schema and the documents against each other."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections import defaultdict
+from typing import Any, Iterable
+
+import cerberus
+from cerberus.errors import BasicErrorHandler
+
+from .errors import Diagnostic
+from .load import Source
+from .parameters import declaration_problems, value_problem
+from .placeholders import scan
+from .schema import schema
+
+# Characters XML 1.0 cannot carry, and the two the Markdown reader reserves for placeholders.
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ue000\ue001\ud800-\udfff]")
+_REGEX_HINTS = {
+    "id": "use lowercase letters, digits and single hyphens, e.g. incident-notification",
+    "version": "use MAJOR.MINOR.PATCH, e.g. 1.0.0",
+    "org_number": "use the form NNNNNN-NNNN",
+    "covers": "use catalog-id:item-id, e.g. gdpr-art28:28.3.a",
+    "item": "use catalog-id:item-id, e.g. gdpr-art28:28.3.a",
+}
+
+
+def key_path(path: Iterable) -> str:
+    """A document path as users write it: parties[0].name."""
+    out = ""
+    for step in path:
+        out += f"[{step}]" if isinstance(step, int) else (f".{step}" if out else str(step))
+    return out
+
+
+def validate(sources: list[Source]) -> list[Diagnostic]:
+    """Every problem in the library, schema problems first, then cross-file problems."""
+    problems, valid = [], []
+    for source in sources:
+        found = schema_problems(source)
+        problems += found
+        if not found:
+            valid.append(source)
+    return problems + _CrossCheck(valid).run()
+
+
+def _diag(source: Source, path: tuple, message: str, code: str, line: int | None = None,
+          severity: str = "error") -> Diagnostic:
+    return Diagnostic(source.path, line or source.line(path), key_path(path), message, code, severity)
+
+
+# --- schema -----------------------------------------------------------------------------------
+
+def schema_problems(source: Source) -> list[Diagnostic]:
+    """The source's problems against the cerberus schema of its kind."""
+    rules = schema(source.kind)
+    validator = cerberus.Validator(rules)
+    if validator.validate(source.data):
+        return _string_problems(source, source.data, ())
+    return [_diag(source, tuple(e.document_path), _message(e, rules), "schema")
+            for e in _leaves(validator._errors)]
+
+
+def _leaves(errors):
+    for error in errors:
+        if error.is_group_error:
+            yield from _leaves(error.child_errors)
+        else:
+            yield error
+
+
+def _message(error, rules: dict) -> str:
+    path = tuple(error.document_path)
+    if error.code == 0x02:
+        return "is required"
+    if error.code == 0x03:
+        allowed = _allowed_keys(rules, path)
+        close = difflib.get_close_matches(str(path[-1]), allowed, n=1)
+        hint = f"; did you mean '{close[0]}'?" if close else (f"; allowed: {', '.join(allowed)}" if allowed else "")
+        return f"unknown key{hint}"
+    if error.code == 0x24:
+        wanted = error.constraint if isinstance(error.constraint, str) else " or ".join(error.constraint)
+        return f"must be of type {wanted}, not {type(error.value).__name__} ({error.value!r})"
+    if error.code == 0x44:
+        return f"{error.value!r} is not allowed; use one of: {', '.join(map(str, error.constraint))}"
+    if error.code == 0x41:
+        field = next((str(p) for p in reversed(path) if not isinstance(p, int)), "")
+        return f"{error.value!r} has the wrong form; {_REGEX_HINTS.get(field, 'see the schema')}"
+    template = BasicErrorHandler.messages.get(error.code, "is invalid ({constraint})")
+    return template.format(*error.info, constraint=error.constraint, field=error.field, value=error.value)
+
+
+def _allowed_keys(rules: dict, path: tuple) -> list[str]:
+    current: dict = {"type": "dict", "schema": rules}
+    for step in path[:-1]:
+        inner = current.get("schema")
+        if isinstance(step, int) and isinstance(inner, dict) and "type" in inner:
+            current = inner
+        elif isinstance(inner, dict) and step in inner:
+            current = inner[step]
+        elif "valuesrules" in current:
+            current = current["valuesrules"]
+        else:
+            return []
+    inner = current.get("schema")
+    return sorted(inner) if isinstance(inner, dict) and current.get("type") == "dict" else []
+
+
+def _string_problems(source: Source, value: Any, path: tuple) -> list[Diagnostic]:
+    if isinstance(value, dict):
+        return [d for k, v in value.items() for d in _string_problems(source, v, path + (k,))]
+    if isinstance(value, list):
+        return [d for i, v in enumerate(value) for d in _string_problems(source, v, path + (i,))]
+    if isinstance(value, str) and (bad := _FORBIDDEN.search(value)):
+        return [_diag(source, path, f"character U+{ord(bad.group()):04X} is not allowed in a document",
+                      "forbidden-character")]
+    return []
+
+
+# --- cross-file -------------------------------------------------------------------------------
+
+class _CrossCheck:
+    """Checks that need more than one document: ids, references, placeholders, values."""
+
+    def __init__(self, sources: list[Source]):
+        self.sources = sources
+        self.problems: list[Diagnostic] = []
+        self.by_kind: dict[str, dict[str, Source]] = defaultdict(dict)
+        self.declarations: dict[str, list[tuple[Source, dict]]] = defaultdict(list)
+
+    def run(self) -> list[Diagnostic]:
+        self._unique_ids()
+        for source in self.by_kind["clause"].values():
+            for name, decl in (source.data.get("parameters") or {}).items():
+                self.declarations[name].append((source, decl))
+        self.items = {f"{cid}:{item['id']}" for cid, src in self.by_kind["catalog"].items()
+                      for item in src.data["items"]}
+        self.service_types = {src.data["type"] for src in self.by_kind["service"].values()}
+        for kind, check in (("catalog", self._catalog), ("clause", self._clause),
+                            ("service", self._service), ("agreement", self._agreement)):
+            for source in self.by_kind[kind].values():
+                check(source)
+        return self.problems
+
+    def add(self, source: Source, path: tuple, message: str, code: str, **kw) -> None:
+        self.problems.append(_diag(source, path, message, code, **kw))
+
+    def _unique_ids(self) -> None:
+        for source in self.sources:
+            known = self.by_kind[source.kind]
+            ident = source.data["id"]
+            if ident in known:
+                first = known[ident]
+                self.add(source, ("id",), f"{source.kind} id '{ident}' is already used by "
+                         f"{first.path}:{first.line(('id',))}", "duplicate-id")
+            else:
+                known[ident] = source
+
+    def _catalog(self, source: Source) -> None:
+        seen: dict[str, int] = {}
+        for i, item in enumerate(source.data["items"]):
+            if item["id"] in seen:
+                self.add(source, ("items", i, "id"), f"item id '{item['id']}' repeats item {seen[item['id']]}",
+                         "duplicate-id")
+            seen.setdefault(item["id"], i)
+
+    def _clause(self, source: Source) -> None:
+        data = source.data
+        languages = data["languages"]
+        params = data.get("parameters") or {}
+        self._translations(source, languages)
+        used_by_lang = {lang: self._placeholders(source, lang, params) for lang in languages
+                        if lang in data["text"]}
+        for name, decl in params.items():
+            self._declaration(source, name, decl)
+            missing = [lang for lang, used in used_by_lang.items() if name not in used]
+            if missing:
+                self.add(source, ("parameters", name), f"parameter '{name}' is declared but not used in the "
+                         f"{'/'.join(missing)} text", "parameter-unused")
+        for i, ref in enumerate(data.get("covers") or []):
+            if ref not in self.items:
+                self.add(source, ("covers", i), f"'{ref}' is not an item of any catalog", "unknown-reference")
+        for i, stype in enumerate((data.get("applies_to") or {}).get("service_types") or []):
+            if stype not in self.service_types:
+                self.add(source, ("applies_to", "service_types", i), f"no service description has type "
+                         f"'{stype}'", "unknown-service-type", severity="warning")
+
+    def _translations(self, source: Source, languages: list[str]) -> None:
+        data = source.data
+        localized = [("title",), ("text",), ("verification",)]
+        if "followup" in data:
+            localized.append(("followup", "kpi"))
+        localized += [("parameters", n, "label") for n in data.get("parameters") or {}]
+        localized += [("parameters", n, "choices", c) for n, d in (data.get("parameters") or {}).items()
+                      for c in d.get("choices") or {}]
+        for path in localized:
+            texts = data
+            for step in path:
+                texts = texts[step]
+            for lang in languages:
+                if lang not in texts:
+                    self.add(source, path, f"missing the '{lang}' translation that `languages` declares",
+                             "missing-translation")
+            for lang in texts:
+                if lang not in languages:
+                    self.add(source, path + (lang,), f"'{lang}' text but `languages` does not declare {lang}",
+                             "undeclared-language")
+
+    def _placeholders(self, source: Source, lang: str, params: dict) -> set[str]:
+        text = source.data["text"][lang]
+        names, refused = scan(text)
+        path = ("text", lang)
+        for snippet, offset in refused:
+            self.add(source, path, f"only plain {{{{ name }}}} placeholders are allowed, found '{snippet}'",
+                     "template-syntax", line=source.text_line(path, offset))
+        for name, offset in names:
+            if name not in params:
+                self.add(source, path, f"placeholder '{{{{ {name} }}}}' is not a declared parameter",
+                         "placeholder-undeclared", line=source.text_line(path, offset))
+        return {name for name, _ in names}
+
+    def _declaration(self, source: Source, name: str, decl: dict) -> None:
+        base = ("parameters", name)
+        for path, problem in declaration_problems(decl):
+            self.add(source, base + path, problem, "parameter-declaration")
+        if problem := value_problem(decl, decl["default"]):
+            self.add(source, base + ("default",), problem, "value-out-of-bounds")
+        for level, value in (decl.get("levels") or {}).items():
+            if problem := value_problem(decl, value):
+                self.add(source, base + ("levels", level), problem, "value-out-of-bounds")
+
+    def _overrides(self, source: Source, overrides: dict) -> None:
+        for name, value in overrides.items():
+            path = ("parameters", name)
+            if name not in self.declarations:
+                close = difflib.get_close_matches(name, list(self.declarations), n=1)
+                hint = f"; did you mean '{close[0]}'?" if close else ""
+                self.add(source, path, f"no clause declares a parameter '{name}'{hint}", "unknown-reference")
+            for clause, decl in self.declarations.get(name, []):
+                if problem := value_problem(decl, value):
+                    self.add(source, path, f"{problem} (as declared in {clause.path})", "value-out-of-bounds")
+
+    def _service(self, source: Source) -> None:
+        self._overrides(source, source.data.get("parameters") or {})
+
+    def _agreement(self, source: Source) -> None:
+        data = source.data
+        self._refs(source, ("services",), data["services"], "service")
+        self._refs(source, ("catalogs",), data["catalogs"], "catalog")
+        self._refs(source, ("include",), data.get("include") or [], "clause")
+        for i, exclusion in enumerate(data.get("exclude") or []):
+            if "clause" in exclusion:
+                self._refs(source, ("exclude", i, "clause"), [exclusion["clause"]], "clause", indexed=False)
+            elif exclusion["item"] not in self.items:
+                self.add(source, ("exclude", i, "item"), f"'{exclusion['item']}' is not an item of any catalog",
+                         "unknown-reference")
+        roles = [party["role"] for party in data["parties"]]
+        for role in ("customer", "supplier"):
+            if role not in roles:
+                self.add(source, ("parties",), f"the parties include no {role}", "missing-party")
+        self._overrides(source, data.get("parameters") or {})
+
+    def _refs(self, source: Source, path: tuple, ids: list[str], kind: str, indexed: bool = True) -> None:
+        known = self.by_kind[kind]
+        for i, ident in enumerate(ids):
+            if ident not in known:
+                close = difflib.get_close_matches(ident, list(known), n=1)
+                hint = f"; did you mean '{close[0]}'?" if close else ""
+                self.add(source, path + ((i,) if indexed else ()), f"unknown {kind} '{ident}'{hint}",
+                         "unknown-reference")
