@@ -109,7 +109,7 @@ def _values(clause: Clause, spec: AgreementSpec, services: list[Service]) -> tup
         else:  # the services need different values: say so, and state each one below the clause
             label = decl["label"][lang]
             values[name] = LABELS[lang]["per_service"].format(label=label)
-            tables.append(ValueTable(name, label, tuple(per_service)))
+            tables.append(ValueTable(name, label[:1].upper() + label[1:], tuple(per_service)))
     return values, tuple(tables)
 
 

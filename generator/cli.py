@@ -7,15 +7,34 @@ start fast. Every user error is a KlausulError and is turned into a message and 
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
 
-from .errors import EXIT_INTERNAL, EXIT_OK, EXIT_PROBLEMS, KlausulError
+from .errors import EXIT_INTERNAL, EXIT_PROBLEMS, KlausulError
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Klausul(click.Group):
+    """The command group; the one place where errors become messages and exit codes."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except KlausulError as exc:
+            from .report import print_error
+
+            ctx.exit(print_error(exc))
+        except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except Exception:  # a bug: say so plainly, and show the details only when asked
+            if ctx.params.get("debug"):
+                raise
+            click.echo("klausul: internal error; please report it with the output of the same "
+                       "command run with --debug", err=True)
+            ctx.exit(EXIT_INTERNAL)
+
+
+@click.group(cls=_Klausul, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
               show_default=True, help="The library: a folder with clauses/, services/, catalogs/, agreements/.")
 @click.option("--debug", is_flag=True, help="Show the Python traceback of an error.")
@@ -35,7 +54,7 @@ def validate(root: Path, fmt: str, strict: bool) -> None:
     from .library import diagnose
     from .report import print_diagnostics
 
-    sys.exit(print_diagnostics(diagnose(root), fmt, strict))
+    click.get_current_context().exit(print_diagnostics(diagnose(root), fmt, strict))
 
 
 @cli.command()
@@ -55,7 +74,7 @@ def coverage(root: Path, agreement: str, fmt: str, strict: bool) -> None:
     gaps = sum(cat.summary()["gap"] for cat in draft.coverage)
     if strict and gaps:
         click.echo(f"{agreement}: {gaps} catalog item(s) are gaps", err=True)
-        sys.exit(EXIT_PROBLEMS)
+        click.get_current_context().exit(EXIT_PROBLEMS)
 
 
 @cli.command()
@@ -72,36 +91,10 @@ def build(root: Path, agreements: tuple[str, ...], out: Path | None, formats: tu
     """Write the draft and its coverage checklist for each AGREEMENT (default: all)."""
     from .report import build_all
 
-    sys.exit(build_all(root, agreements, out or root / "output", formats or ("docx",), template))
+    click.get_current_context().exit(build_all(root, agreements, out or root / "output", formats or ("docx",), template))
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Entry point: run the CLI, turning errors into messages and documented exit codes."""
-    argv = sys.argv[1:] if argv is None else argv
-    try:
-        cli.main(args=argv, prog_name="klausul", standalone_mode=False)
-    except KlausulError as exc:
-        from .report import print_error
-
-        return print_error(exc)
-    except click.exceptions.Exit as exc:
-        return exc.exit_code
-    except click.ClickException as exc:
-        exc.show()
-        return exc.exit_code
-    except click.exceptions.Abort:
-        click.echo("aborted", err=True)
-        return EXIT_PROBLEMS
-    except SystemExit as exc:
-        return exc.code if isinstance(exc.code, int) else EXIT_OK
-    except Exception:  # a bug: say so plainly, and show the details only when asked
-        if "--debug" in argv:
-            raise
-        click.echo("klausul: internal error; please report it, with the output of the same command "
-                   "run with --debug", err=True)
-        return EXIT_INTERNAL
-    return EXIT_OK
-
+main = cli
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

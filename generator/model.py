@@ -192,7 +192,7 @@ class ValueTable:
     """A parameter whose value differs between the services a clause applies to."""
 
     name: str
-    label: str
+    label: str  # capitalised, for a column heading
     values: tuple[tuple[str, str], ...]  # (service name, formatted value)
 
 

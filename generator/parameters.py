@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any, Mapping
 
 from .i18n import format_quantity
@@ -18,7 +19,10 @@ def value_problem(decl: Mapping[str, Any], value: Any) -> str | None:
             return f"{value!r} is not one of the choices: {', '.join(choices)}"
         return None
     if kind == "string":
-        return None if isinstance(value, str) and value.strip() else f"{value!r} must be a non-empty string"
+        if not isinstance(value, str) or not value.strip():
+            return f"{value!r} must be a non-empty string"
+        # A value that looks like a placeholder would read as an unresolved one in the contract.
+        return "a value may not contain '{{', '{%' or '{#'" if re.search(r"\{[{%#]", value) else None
     numeric = (int,) if kind == "integer" else (int, float)
     if isinstance(value, bool) or not isinstance(value, numeric):
         return f"{value!r} must be {'an integer' if kind == 'integer' else 'a number'}"

@@ -256,11 +256,31 @@ class _CrossCheck:
             elif exclusion["item"] not in self.items:
                 self.add(source, ("exclude", i, "item"), f"'{exclusion['item']}' is not an item of any catalog",
                          "unknown-reference")
+        self._language(source, data["language"])
+        for i, ident in enumerate(data.get("include") or []):
+            clause = self.by_kind["clause"].get(ident)
+            if clause and clause.data["status"] == "retired":
+                self.add(source, ("include", i), f"clause '{ident}' is retired", "retired-clause", severity="warning")
         roles = [party["role"] for party in data["parties"]]
         for role in ("customer", "supplier"):
             if role not in roles:
                 self.add(source, ("parties",), f"the parties include no {role}", "missing-party")
         self._overrides(source, data.get("parameters") or {})
+
+    def _language(self, source: Source, lang: str) -> None:
+        """The services and catalogs an agreement names must speak its language."""
+        for field, kind, texts in (("services", "service", ("name", "description")), ("catalogs", "catalog", ("title",))):
+            for ident in source.data[field]:
+                other = self.by_kind[kind].get(ident)
+                if other is None:
+                    continue
+                missing = [t for t in texts if lang not in other.data[t]]
+                if kind == "catalog":
+                    missing += [f"items[{i}]" for i, item in enumerate(other.data["items"])
+                                if lang not in item["title"]]
+                if missing:
+                    self.add(source, ("language",), f"{kind} '{ident}' has no '{lang}' text for "
+                             f"{', '.join(missing[:3])} ({other.path})", "missing-translation")
 
     def _refs(self, source: Source, path: tuple, ids: list[str], kind: str, indexed: bool = True) -> None:
         known = self.by_kind[kind]

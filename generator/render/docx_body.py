@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..i18n import LABELS
+from ..i18n import LABELS, clause_meta
 from ..model import Draft, DraftClause
 from . import wordml as w
 from .wordml import ListNumbering, cell_text, paragraph, run, table
@@ -37,7 +37,7 @@ def body(draft: Draft, numbering: ListNumbering) -> str:
     parts = [_parties(draft, h, numbering), _services(draft, h)]
     for section in draft.sections:
         parts.append(h.heading(section.title, 1))
-        parts += [_clause(c, h, numbering, labels) for c in section.clauses]
+        parts += [_clause(c, h, numbering, draft.language) for c in section.clauses]
     parts.append(_signatures(draft, h))
     parts.append(_coverage_annex(draft, h, 1))
     parts.append(_register_annex(draft, h, 2))
@@ -64,7 +64,7 @@ def _parties(draft: Draft, h: _Headings, numbering: ListNumbering) -> str:
     out = [h.heading(labels["parties_and_scope"], 1), paragraph(run(labels["parties_intro"]))]
     for party in draft.parties:
         out.append(paragraph(run(party.name, bold=True) + run(
-            f", {labels['org_number'].lower()} {party.org_number} (\u201d{labels[party.role]}\u201d)")))
+            f", {labels['org_number'].lower()} {party.org_number} ({labels['quote'].format(labels[party.role])})")))
     out.append(w.blocks(draft.scope, numbering))
     return "".join(out)
 
@@ -83,17 +83,13 @@ def _services(draft: Draft, h: _Headings) -> str:
     return "".join(out)
 
 
-def _clause(clause: DraftClause, h: _Headings, numbering: ListNumbering, labels: dict) -> str:
+def _clause(clause: DraftClause, h: _Headings, numbering: ListNumbering, lang: str) -> str:
+    labels = LABELS[lang]
     out = [h.heading(clause.title, 2), w.blocks(clause.blocks, numbering)]
     for vt in clause.value_tables:
-        out.append(table([cell_text(labels["service"], bold=True), cell_text(vt.label[:1].upper() + vt.label[1:], bold=True)],
+        out.append(table([cell_text(labels["service"], bold=True), cell_text(vt.label, bold=True)],
                          [[cell_text(name), cell_text(value)] for name, value in vt.values], [4536, 4535]))
-    meta = [labels[f"obligation_{clause.obligation}"], f"{labels['verification']}: {clause.verification}"]
-    if clause.followup_kpi:
-        where = ", ".join(x for x in (clause.followup_frequency, clause.followup_forum) if x)
-        meta.append(f"{labels['followup']}: {clause.followup_kpi} ({where})")
-    meta.append(f"{clause.id} v{clause.version}")
-    out.append(paragraph(run(" \u00b7 ".join(meta)), "ClauseMeta"))
+    out.append(paragraph(run(clause_meta(clause, lang)), "ClauseMeta"))
     return "".join(out)
 
 

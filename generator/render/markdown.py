@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ..i18n import LABELS
+from ..i18n import LABELS, clause_meta
 from ..model import Block, Draft, Inline, Link, ListBlock, Paragraph, Styled, Text
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
@@ -64,7 +64,7 @@ def render_markdown(draft: Draft) -> str:
              f"{labels['date']}: {draft.date} · {labels['status']}: {labels[draft.status]}", ""]
     lines += [f"## 1 {labels['parties_and_scope']}", "", labels["parties_intro"], ""]
     lines += [f"- **{escape(p.name)}**, {labels['org_number'].lower()} {p.org_number} "
-              f"(”{labels[p.role]}”), {escape(p.contact_role)}" for p in draft.parties] + [""]
+              f"({labels['quote'].format(labels[p.role])}), {escape(p.contact_role)}" for p in draft.parties] + [""]
     lines += blocks(draft.scope)
     lines += [f"## 2 {labels['services']}", "", labels["services_intro"], ""]
     lines += table([labels[k] for k in ("service", "confidentiality", "integrity", "availability", "personal_data")],
@@ -76,12 +76,12 @@ def render_markdown(draft: Draft) -> str:
             lines += [f"### {number}.{sub} {escape(clause.title)}", ""] + blocks(clause.blocks)
             for vt in clause.value_tables:
                 lines += table([labels["service"], escape(vt.label)], [[escape(n), escape(v)] for n, v in vt.values])
-            lines += [f"*{labels[f'obligation_{clause.obligation}']} · {labels['verification']}: "
-                      f"{escape(clause.verification)} · {clause.id} v{clause.version}*", ""]
+            lines += [f"*{escape(clause_meta(clause, draft.language))}*", ""]
     lines += coverage_lines(draft, f"{labels['annex']} 1 – {labels['coverage']}")
     lines += [f"## {labels['annex']} 2 – {labels['register']}", ""]
-    lines += table([labels[k] for k in ("clause_id", "title", "version", "hash")],
-                   [[c.id, escape(c.title), c.version, c.content_hash[:12]] for c in draft.clauses])
+    lines += table([labels[k] for k in ("clause_id", "title", "version", "obligation", "hash")],
+                   [[c.id, escape(c.title), c.version, labels[f"obligation_{c.obligation}"], c.content_hash[:12]]
+                    for c in draft.clauses])
     return "\n".join(lines).rstrip("\n") + "\n"
 
 

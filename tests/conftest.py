@@ -1,0 +1,42 @@
+"""Shared fixtures: a copy of the small test library, the CLI runner, and the golden-file switch."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from generator.cli import cli
+
+DATA = Path(__file__).parent / "data"
+REPO = Path(__file__).parent.parent
+
+
+def pytest_addoption(parser):
+    parser.addoption("--update-golden", action="store_true", help="Rewrite tests/golden/ from the current output.")
+
+
+@pytest.fixture
+def update_golden(request) -> bool:
+    return request.config.getoption("--update-golden")
+
+
+@pytest.fixture
+def library(tmp_path: Path) -> Path:
+    """A writable copy of tests/data/library."""
+    root = tmp_path / "lib"
+    shutil.copytree(DATA / "library", root)
+    return root
+
+
+@pytest.fixture
+def klausul():
+    """Run the CLI in-process: klausul(root, *args) -> click Result."""
+    runner = CliRunner()
+
+    def run(root: Path, *args: str):
+        return runner.invoke(cli, ["--root", str(root), *args], catch_exceptions=False)
+
+    return run

@@ -1,0 +1,100 @@
+"""Stage 2: fixtures named by outcome; every invalid one names its code, line and key."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator.library import diagnose
+
+from .conftest import DATA, REPO
+
+INVALID = sorted((DATA / "invalid").rglob("invalid_*.yaml"))
+VALID = sorted((DATA / "valid").rglob("valid_*.yaml"))
+
+
+def _expectation(path: Path) -> tuple[str, int, str]:
+    match = re.match(r"# expect: (\S+) (\d+) (\S+)", path.read_text(encoding="utf-8"))
+    assert match, f"{path} lacks its '# expect: code line key' header"
+    code, line, key = match.groups()
+    return code, int(line), "" if key == "-" else key
+
+
+def _add(library: Path, fixture: Path) -> str:
+    folder = fixture.parent.name
+    shutil.copy(fixture, library / folder / fixture.name)
+    return f"{folder}/{fixture.name}"
+
+
+def test_test_library_is_valid(library):
+    assert diagnose(library) == []
+
+
+def test_shipped_library_is_valid():
+    problems = diagnose(REPO)
+    assert [str(p) for p in problems] == []
+
+
+@pytest.mark.parametrize("fixture", VALID, ids=lambda p: p.name)
+def test_valid_fixture(library, fixture):
+    _add(library, fixture)
+    assert [str(p) for p in diagnose(library)] == []
+
+
+@pytest.mark.parametrize("fixture", INVALID, ids=lambda p: p.name)
+def test_invalid_fixture(library, fixture):
+    code, line, key = _expectation(fixture)
+    rel = _add(library, fixture)
+    problems = diagnose(library)
+    found = [(p.path, p.line, p.key, p.code) for p in problems]
+    assert (rel, line, key, code) in found, "\n".join(str(p) for p in problems)
+    assert all(p.path == rel for p in problems), "only the fixture may have problems"
+
+
+@pytest.mark.parametrize("fixture", INVALID, ids=lambda p: p.name)
+def test_invalid_fixture_through_cli(library, klausul, fixture):
+    code, line, key = _expectation(fixture)
+    rel = _add(library, fixture)
+    result = klausul(library, "validate")
+    assert result.exit_code == 1
+    assert f"{rel}:{line}:" in result.stderr and f"[{code}]" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_every_problem_is_collected_before_failing(library, klausul):
+    for fixture in INVALID[:6]:
+        _add(library, fixture)
+    result = klausul(library, "validate", "--format", "json")
+    report = json.loads(result.stdout)
+    assert result.exit_code == 1 and report["ok"] is False
+    assert len({p["path"] for p in report["problems"]}) == 6
+    assert report["errors"] == sum(p["severity"] == "error" for p in report["problems"])
+
+
+def test_not_utf8_file(library):
+    (library / "clauses" / "latin1.yaml").write_bytes("id: x\ntitle: {sv: Sj\xe4lv}\n".encode("latin-1"))
+    problems = diagnose(library)
+    assert [(p.path, p.line, p.code) for p in problems] == [("clauses/latin1.yaml", 2, "not-utf8")]
+
+
+def test_unknown_service_type_is_a_warning_that_strict_fails(library, klausul):
+    text = (library / "clauses" / "beta.yaml").read_text().replace("[datacenter]", "[datacentre]")
+    (library / "clauses" / "beta.yaml").write_text(text)
+    assert klausul(library, "validate").exit_code == 0
+    strict = klausul(library, "validate", "--strict")
+    assert strict.exit_code == 1 and "unknown-service-type" in strict.stderr
+
+
+def test_empty_library(tmp_path, klausul):
+    (tmp_path / "clauses").mkdir()
+    result = klausul(tmp_path, "validate")
+    assert result.exit_code == 1 and "[empty-library]" in result.stderr
+
+
+def test_not_a_library(tmp_path, klausul):
+    result = klausul(tmp_path, "validate")
+    assert result.exit_code == 2 and "not a Klausul library" in result.stderr
