@@ -15,7 +15,7 @@ from .placeholders import PLACEHOLDER
 # Placeholders travel through Markdown as private-use tokens, so that `_` in a name can never
 # become emphasis and a value can never be read as Markdown. Validation refuses these characters.
 _TOKEN = re.compile("\ue000([0-9]+)\ue001")
-_SPACE = re.compile(r"\s+")
+_SPACE = re.compile(r"[ \t\n\r\f\v]+")  # a no-break space in clause text is deliberate
 _STYLES = {"strong": "strong", "b": "strong", "em": "emphasis", "i": "emphasis", "code": "code"}
 
 

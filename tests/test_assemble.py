@@ -1,0 +1,131 @@
+"""Stage 3: which clauses an agreement gets, which values they carry, and what the checklist says."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from generator.assemble import assemble
+from generator.errors import BuildError, UsageError
+from generator.library import open_library
+from generator.markup import plain_text
+from generator.model import Paragraph
+
+
+def _edit(path: Path, change) -> None:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    change(data)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def _draft(root: Path, agreement: str = "pilot"):
+    return assemble(open_library(root)[0], agreement)
+
+
+def _first_text(clause) -> str:
+    return _sp(plain_text(next(b for b in clause.blocks if isinstance(b, Paragraph)).inlines))
+
+
+def _sp(text):
+    """Values join number and unit with a no-break space; compare with plain spaces."""
+    if isinstance(text, dict):
+        return {k: _sp(v) for k, v in text.items()}
+    if isinstance(text, tuple):
+        return tuple(_sp(t) for t in text)
+    return text.replace("\u00a0", " ")
+
+
+def test_rules_select_clauses_per_service(library):
+    pilot = _draft(library)
+    assert [c.id for c in pilot.clauses] == ["beta", "alpha", "gamma"]  # continuity, incidents, personal data
+    assert dict((c.id, c.services) for c in pilot.clauses) == {
+        "alpha": ("desk", "hall"), "beta": ("hall",), "gamma": ("hall",)}
+
+
+def test_draft_clause_only_when_included(library):
+    assert "delta" not in [c.id for c in _draft(library).clauses]
+    assert "delta" in [c.id for c in _draft(library, "gaps").clauses]
+
+
+def test_min_level_and_personal_data_rules(library):
+    _edit(library / "services" / "hall.yaml", lambda d: d.update(
+        classification={"confidentiality": 3, "integrity": 2, "availability": 2}, personal_data=False))
+    assert [c.id for c in _draft(library).clauses] == ["alpha"]
+
+
+def test_differing_values_are_stated_per_service(library):
+    alpha = next(c for c in _draft(library).clauses if c.id == "alpha")
+    assert "the alert time stated per service in the table below" in _first_text(alpha)
+    (table,) = alpha.value_tables
+    assert table.label == "Alert time"
+    assert _sp(table.values) == (("Workplace", "24 hours"), ("Data hall", "2 hours"))
+
+
+@pytest.mark.parametrize("service_override, agreement_override, expected", [
+    (None, None, "8 hours"),      # level 3 availability
+    (12, None, "12 hours"),       # the service's own value wins over its level
+    (12, 6, "6 hours"),           # the agreement's value wins over the service's
+    (None, 1, "1 hour"),          # singular unit
+])
+def test_value_resolution_order(library, service_override, agreement_override, expected):
+    if service_override is not None:
+        _edit(library / "services" / "hall.yaml", lambda d: d.update(parameters={"rto": service_override}))
+    if agreement_override is not None:
+        _edit(library / "agreements" / "pilot.yaml", lambda d: d.update(parameters={"rto": agreement_override}))
+    beta = next(c for c in _draft(library).clauses if c.id == "beta")
+    assert _sp(beta.values["rto"]) == expected
+    assert f"within {expected} and" in _first_text(beta)
+
+
+def test_level_without_own_value_takes_nearest_lower_level(library):
+    # beta lists levels 2 and 3 for rto; a level-3 service gets 8 h, and default is the fallback below 2
+    _edit(library / "clauses" / "beta.yaml", lambda d: d["applies_to"].pop("min_level"))
+    _edit(library / "services" / "hall.yaml", lambda d: d["classification"].update(availability=1))
+    beta = next(c for c in _draft(library).clauses if c.id == "beta")
+    assert _sp(beta.values) == {"rto": "72 hours", "restore_test": "every year"}
+
+
+def test_swedish_values_and_choice_labels(library):
+    _edit(library / "agreements" / "pilot.yaml", lambda d: d.update(language="sv"))
+    beta = next(c for c in _draft(library).clauses if c.id == "beta")
+    assert beta.values == {"rto": "8\u00a0timmar", "restore_test": "varje kvartal"}
+    assert beta.title == "Återställning"
+
+
+def test_exclusions_and_coverage(library):
+    (mini,) = _draft(library).coverage
+    assert mini.summary() == {"covered": 3, "excluded": 1, "gap": 0}
+    d = next(i for i in mini.items if i.id == "D")
+    assert (d.status, d.reason, d.clauses) == ("excluded", "Exit terms are in the main agreement.", ())
+    (gaps,) = _draft(library, "gaps").coverage
+    assert {i.id: i.status for i in gaps.items} == {"A": "covered", "B": "gap", "C": "gap", "D": "covered"}
+
+
+def test_excluded_clause_passes_its_reason_to_the_items_it_would_cover(library):
+    _edit(library / "agreements" / "pilot.yaml", lambda d: d.update(
+        exclude=[{"clause": "gamma", "reason": "A separate processor agreement applies."}]))
+    draft = _draft(library)
+    assert "gamma" not in [c.id for c in draft.clauses]
+    c = next(i for i in draft.coverage[0].items if i.id == "C")
+    assert (c.status, c.reason) == ("excluded", "gamma: A separate processor agreement applies.")
+
+
+def test_unknown_agreement(library):
+    with pytest.raises(UsageError, match="unknown agreement 'nope'"):
+        _draft(library, "nope")
+
+
+def test_clause_without_the_agreement_language_stops_the_build(library):
+    _edit(library / "clauses" / "gamma.yaml", lambda d: (
+        d.update(languages=["sv"]), d["title"].pop("en"), d["text"].pop("en"), d["verification"].pop("en")))
+    with pytest.raises(BuildError, match=r"clauses/gamma.yaml: clause 'gamma' has no 'en' text"):
+        _draft(library)
+
+
+def test_same_version_gives_same_hash_and_edit_changes_it(library):
+    before = {c.id: c.content_hash for c in _draft(library).clauses}
+    _edit(library / "clauses" / "gamma.yaml", lambda d: d["text"].update(en=d["text"]["en"] + " Always."))
+    after = {c.id: c.content_hash for c in _draft(library).clauses}
+    assert before["alpha"] == after["alpha"] and before["gamma"] != after["gamma"]
