@@ -8,10 +8,9 @@ import os
 from . import __version__
 from .coverage import coverage
 from .errors import BuildError, UsageError
-from .i18n import CATEGORIES, FORUMS, FREQUENCIES, LABELS, pick
+from .i18n import CATEGORIES, FORUMS, FREQUENCIES, LABELS, join_words, pick
 from .markup import parse, resolve
-from .model import (AgreementSpec, Clause, Draft, DraftClause, Library, Section, Service, ServiceRow,
-                    ValueTable)
+from .model import AgreementSpec, Clause, Draft, DraftClause, Library, Section, Service, ServiceRow
 from .parameters import ASPECTS, format_value, value_for_service
 
 
@@ -63,7 +62,7 @@ def applies(clause: Clause, service: Service) -> bool:
 
 def _ordered(clauses) -> list[Clause]:
     order = list(CATEGORIES)
-    return sorted(clauses, key=lambda c: (order.index(c.category), c.id))
+    return sorted(clauses, key=lambda c: (order.index(c.category), c.order, c.id))
 
 
 def _draft_clause(clause: Clause, spec: AgreementSpec, services: list[Service]) -> DraftClause | None:
@@ -78,7 +77,7 @@ def _draft_clause(clause: Clause, spec: AgreementSpec, services: list[Service]) 
     if lang not in clause.languages:
         raise BuildError(f"{clause.path}: clause '{clause.id}' has no '{lang}' text, which agreement "
                          f"'{spec.id}' ({spec.path}) needs")
-    values, tables = _values(clause, spec, selected)
+    values = _values(clause, spec, selected)
     try:
         blocks = resolve(parse(clause.text[lang]), values)
     except KeyError as exc:
@@ -87,7 +86,7 @@ def _draft_clause(clause: Clause, spec: AgreementSpec, services: list[Service]) 
     followup = clause.followup or {}
     return DraftClause(
         id=clause.id, version=clause.version, status=clause.status, category=clause.category,
-        obligation=clause.obligation, title=clause.title[lang], blocks=blocks, value_tables=tables,
+        obligation=clause.obligation, title=clause.title[lang], blocks=blocks,
         values=values, services=tuple(s.id for s in selected), covers=clause.covers,
         verification=clause.verification[lang],
         followup_kpi=followup["kpi"][lang] if followup else None,
@@ -97,20 +96,22 @@ def _draft_clause(clause: Clause, spec: AgreementSpec, services: list[Service]) 
     )
 
 
-def _values(clause: Clause, spec: AgreementSpec, services: list[Service]) -> tuple[dict, tuple]:
+def _values(clause: Clause, spec: AgreementSpec, services: list[Service]) -> dict[str, str]:
     lang = spec.language
-    values, tables = {}, []
+    values = {}
     for name, decl in clause.parameters.items():
-        per_service = [(s.name[lang], format_value(decl, value_for_service(
-            decl, name, s.classification, s.parameters, spec.parameters), lang)) for s in services]
-        distinct = {value for _, value in per_service}
-        if len(distinct) == 1:
-            values[name] = distinct.pop()
-        else:  # the services need different values: say so, and state each one below the clause
-            label = decl["label"][lang]
-            values[name] = LABELS[lang]["per_service"].format(label=label)
-            tables.append(ValueTable(name, label[:1].upper() + label[1:], tuple(per_service)))
-    return values, tuple(tables)
+        by_value: dict[str, list[str]] = {}  # formatted value → services, in the agreement's order
+        for s in services:
+            value = value_for_service(decl, name, s.classification, s.parameters, spec.parameters)
+            by_value.setdefault(format_value(decl, value, lang), []).append(s.name[lang])
+        if len(by_value) == 1:
+            values[name] = next(iter(by_value))
+        else:  # each value in place, with the services it is for: "8 timmar för A och B samt 2 timmar för C"
+            labels = LABELS[lang]
+            groups = [labels["value_for"].format(value=v, services=join_words(names, lang))
+                      for v, names in by_value.items()]
+            values[name] = join_words(groups, lang, last=labels["last_group"])
+    return values
 
 
 def _service_row(service: Service, lang: str) -> ServiceRow:

@@ -24,7 +24,7 @@ LABELS = {
         "service": "Tjänst", "type": "Typ", "confidentiality": "Konfidentialitet",
         "integrity": "Riktighet", "availability": "Tillgänglighet", "personal_data": "Personuppgifter",
         "yes": "Ja", "no": "Nej",
-        "value": "Värde", "per_service": "{label} enligt tabellen nedan",
+        "value": "Värde", "value_for": "{value} för {services}", "and": "och", "last_group": "samt",
         "verification": "Verifiering", "followup": "Uppföljning",
         "obligation_shall": "Ska-krav", "obligation_should": "Bör-krav",
         "signatures": "Underskrifter",
@@ -61,7 +61,7 @@ LABELS = {
         "service": "Service", "type": "Type", "confidentiality": "Confidentiality",
         "integrity": "Integrity", "availability": "Availability", "personal_data": "Personal data",
         "yes": "Yes", "no": "No",
-        "value": "Value", "per_service": "the {label} stated per service in the table below",
+        "value": "Value", "value_for": "{value} for {services}", "and": "and", "last_group": ", and",
         "verification": "Verification", "followup": "Follow-up",
         "obligation_shall": "Mandatory (shall)", "obligation_should": "Recommended (should)",
         "signatures": "Signatures",
@@ -140,9 +140,18 @@ def clause_meta(clause, lang: str) -> str:
     meta = [labels[f"obligation_{clause.obligation}"], f"{labels['verification']}: {clause.verification}"]
     if clause.followup_kpi:
         where = ", ".join(x for x in (clause.followup_frequency, clause.followup_forum) if x)
-        meta.append(f"{labels['followup']}: {clause.followup_kpi} ({where})")
+        meta.append(f"{labels['followup']}: {clause.followup_kpi.rstrip('.')} ({where})")
     meta.append(f"{clause.id} v{clause.version}")
     return " \u00b7 ".join(meta)
+
+
+def join_words(words: list[str], lang: str, last: str | None = None) -> str:
+    """'A', 'A och B', 'A, B och C'; `last` replaces the final conjunction."""
+    conjunction = last or LABELS[lang]["and"]
+    if len(words) == 1:
+        return words[0]
+    separator = conjunction if conjunction.startswith(",") else f" {conjunction}"
+    return f"{', '.join(words[:-1])}{separator} {words[-1]}"
 
 
 def pick(pair: tuple[str, str], lang: str) -> str:

@@ -30,6 +30,7 @@ class Clause:
     followup: dict[str, Any] | None
     path: str
     content_hash: str
+    order: int = 100
 
 
 @dataclass(frozen=True)
@@ -188,15 +189,6 @@ class ServiceRow:
 
 
 @dataclass(frozen=True)
-class ValueTable:
-    """A parameter whose value differs between the services a clause applies to."""
-
-    name: str
-    label: str  # capitalised, for a column heading
-    values: tuple[tuple[str, str], ...]  # (service name, formatted value)
-
-
-@dataclass(frozen=True)
 class DraftClause:
     """A clause as it stands in one agreement: text in its language, values resolved."""
 
@@ -207,8 +199,7 @@ class DraftClause:
     obligation: str
     title: str
     blocks: tuple[Block, ...]
-    value_tables: tuple[ValueTable, ...]
-    values: dict[str, str]  # parameter → formatted value (or the per-service reference)
+    values: dict[str, str]  # parameter → formatted value, per service where services differ
     services: tuple[str, ...]
     covers: tuple[str, ...]
     verification: str

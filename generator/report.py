@@ -45,18 +45,18 @@ def build_all(root: Path, agreements: tuple[str, ...], out: Path, formats: tuple
     library, warnings = open_library(root)
     for d in warnings:
         click.echo(f"{d} (warning)", err=True)
-    failed = 0
+    failed, worst = 0, EXIT_OK
     for agreement in agreements or tuple(sorted(library.agreements)):
         try:
             draft, files = build_files(library, agreement, formats, template)
             written = write_files(out, files)
         except KlausulError as exc:
             failed += 1
-            print_error(exc)
+            worst = max(worst, print_error(exc))
             continue
         summary = ", ".join(f"{c.id} {c.summary()['covered']}/{len(c.items)} covered" for c in draft.coverage)
         click.echo(f"{agreement}: {', '.join(str(p) for p in written)} ({summary})")
     if failed:
         click.echo(f"klausul: {failed} agreement(s) failed", err=True)
-    return EXIT_PROBLEMS if failed else EXIT_OK
+    return worst  # the most serious exit code of the agreements that failed
 

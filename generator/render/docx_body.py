@@ -84,11 +84,7 @@ def _services(draft: Draft, h: _Headings) -> str:
 
 
 def _clause(clause: DraftClause, h: _Headings, numbering: ListNumbering, lang: str) -> str:
-    labels = LABELS[lang]
     out = [h.heading(clause.title, 2), w.blocks(clause.blocks, numbering)]
-    for vt in clause.value_tables:
-        out.append(table([cell_text(labels["service"], bold=True), cell_text(vt.label, bold=True)],
-                         [[cell_text(name), cell_text(value)] for name, value in vt.values], [4536, 4535]))
     out.append(paragraph(run(clause_meta(clause, lang)), "ClauseMeta"))
     return "".join(out)
 

@@ -74,8 +74,6 @@ def render_markdown(draft: Draft) -> str:
         lines += [f"## {number} {escape(section.title)}", ""]
         for sub, clause in enumerate(section.clauses, 1):
             lines += [f"### {number}.{sub} {escape(clause.title)}", ""] + blocks(clause.blocks)
-            for vt in clause.value_tables:
-                lines += table([labels["service"], escape(vt.label)], [[escape(n), escape(v)] for n, v in vt.values])
             lines += [f"*{escape(clause_meta(clause, draft.language))}*", ""]
     lines += coverage_lines(draft, f"{labels['annex']} 1 – {labels['coverage']}")
     lines += [f"## {labels['annex']} 2 – {labels['register']}", ""]
