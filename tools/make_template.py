@@ -470,7 +470,7 @@ def build_document(rids: dict[str, str]) -> str:
     body.append(_para("{{ labels.draft_notice }}", "ClauseMeta",
                       ppr=_spacing(before=0, after=720)))
 
-    pw = [1417, 2500, 2000, 3155]  # role | name | org number | contact role  = 9072
+    pw = [1300, 2400, 2150, 3222]  # role | name | org number | contact role  = 9072
     parties = [
         _row("".join(_cell(w, t, "TableText") for w, t in zip(pw, (
             "{{ labels.role }}", "{{ labels.name }}",
