@@ -140,7 +140,7 @@ def _merge(parts: list[Inline]) -> tuple[Inline, ...]:
     merged: list[Inline] = []
     for part in parts:
         if isinstance(part, Text) and merged and isinstance(merged[-1], Text):
-            merged[-1] = Text(merged[-1].text + part.text)
+            merged[-1] = Text(_SPACE.sub(" ", merged[-1].text + part.text))
         else:
             merged.append(part)
     return tuple(merged)
