@@ -6,7 +6,7 @@ import hashlib
 import json
 from pathlib import Path
 
-from .errors import Diagnostic, LibraryError, UsageError
+from .errors import Diagnostic, KlausulError, LibraryError, UsageError
 from .load import KINDS, load_library
 from .model import AgreementSpec, Catalog, CatalogItem, Clause, Exclusion, Library, Party, Service
 from .validate import validate
@@ -22,8 +22,21 @@ def check_root(root: Path) -> Path:
 
 
 def diagnose(root: Path) -> list[Diagnostic]:
-    """Every problem of the library under root, errors and warnings."""
-    return _load_checked(root)[1]
+    """Every problem of the library under root, errors and warnings, including agreements that
+    are valid on their own but cannot be assembled (e.g. a selected clause lacks their language)."""
+    sources, problems = _load_checked(root)
+    if any(d.severity == "error" for d in problems):
+        return problems
+    from .assemble import assemble  # only a clean library gets this far
+
+    library = _typed(root, sources)
+    lines = {s.path: s.line(("language",)) for s in sources if s.kind == "agreement"}
+    for spec in library.agreements.values():
+        try:
+            assemble(library, spec.id)
+        except KlausulError as exc:
+            problems.append(Diagnostic(spec.path, lines[spec.path], "", str(exc), "cannot-assemble"))
+    return problems
 
 
 def _load_checked(root: Path) -> tuple[list, list[Diagnostic]]:
@@ -39,10 +52,14 @@ def open_library(root: Path) -> tuple[Library, list[Diagnostic]]:
     errors = [d for d in problems if d.severity == "error"]
     if errors:
         raise LibraryError(f"{len(errors)} problem(s) in the library", errors)
+    return _typed(root, sources), problems
+
+
+def _typed(root: Path, sources: list) -> Library:
     library = Library(root=str(root))
     for source in sources:
         _add(library, source.kind, source.data, source.path)
-    return library, problems
+    return library
 
 
 def content_hash(data: dict) -> str:

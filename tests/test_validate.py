@@ -98,3 +98,16 @@ def test_empty_library(tmp_path, klausul):
 def test_not_a_library(tmp_path, klausul):
     result = klausul(tmp_path, "validate")
     assert result.exit_code == 2 and "not a Klausul library" in result.stderr
+
+
+def test_validate_reports_agreements_that_cannot_be_assembled(library, klausul):
+    path = library / "clauses" / "gamma.yaml"
+    text = path.read_text().replace("languages: [sv, en]", "languages: [sv]")
+    text = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("en:"))
+    path.write_text(text.replace("title: {sv: Behandling enligt instruktion, en: Processing on instructions}",
+                                 "title: {sv: Behandling enligt instruktion}")
+                    .replace("verification: {sv: Instruktionen., en: The instruction.}",
+                             "verification: {sv: Instruktionen.}") + "\n")
+    result = klausul(library, "validate")
+    assert result.exit_code == 1, result.stderr
+    assert "agreements/pilot.yaml:5: clauses/gamma.yaml: clause 'gamma' has no 'en' text" in result.stderr
