@@ -40,6 +40,7 @@ LABELS = {
         "register_intro": "Förteckning över de klausulversioner som utkastet har byggts av.",
         "clause_id": "Klausul-id", "hash": "Innehållshash", "obligation": "Kravnivå",
         "source_catalog": "Källa",
+        "excluded_clauses": "Undantagna klausuler", "reason": "Skäl",
     },
     "en": {
         "subtitle": "Information security schedule to the main agreement",
@@ -78,6 +79,7 @@ LABELS = {
         "register_intro": "The clause versions this draft was built from.",
         "clause_id": "Clause id", "hash": "Content hash", "obligation": "Obligation",
         "source_catalog": "Source",
+        "excluded_clauses": "Excluded clauses", "reason": "Reason",
     },
 }
 

@@ -36,8 +36,3 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
-
-
-def write_text(path: Path, content: str) -> Path:
-    """One text file, written atomically."""
-    return write_files(path.parent, {path.name: content.encode("utf-8")})[0]

@@ -124,3 +124,15 @@ def test_template_with_macros_is_refused(pilot):
         dst.writestr("word/vbaProject.bin", b"\0macro")
     with pytest.raises(OutputError, match="macros"):
         render_docx(pilot, out.getvalue(), "macro.docx")
+
+
+def test_excluded_clauses_are_listed_with_their_reason(library):
+    import yaml
+
+    path = library / "agreements" / "pilot.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["exclude"].append({"clause": "gamma", "reason": "A separate processor agreement applies."})
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    text = all_text(render_docx(assemble(open_library(library)[0], "pilot")))
+    assert "Excluded clauses" in text and "A separate processor agreement applies." in text
+    assert "Processing on instructions" not in text

@@ -22,7 +22,6 @@ from .reproducible import normalize_zip
 from .wordml import ListNumbering, text
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-_NS = {"w": W}
 _MACRO_PARTS = re.compile(r"vbaProject|vbaData|activeX", re.I)
 
 

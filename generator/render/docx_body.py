@@ -119,8 +119,10 @@ def _register_annex(draft: Draft, h: _Headings, number: int) -> str:
     header = [cell_text(labels[k], bold=True) for k in ("clause_id", "title", "version", "obligation", "hash")]
     rows = [[cell_text(c.id), cell_text(c.title), cell_text(c.version),
              cell_text(labels[f"obligation_{c.obligation}"]), cell_text(c.content_hash[:12])] for c in draft.clauses]
-    return "".join([
-        h.heading(f"{labels['annex']} {number} \u2013 {labels['register']}", 1, "AnnexHeading", number=False),
-        paragraph(run(labels["register_intro"])),
-        table(header, rows, [2268, 3118, 1020, 1531, 1134]),
-    ])
+    out = [h.heading(f"{labels['annex']} {number} \u2013 {labels['register']}", 1, "AnnexHeading", number=False),
+           paragraph(run(labels["register_intro"])), table(header, rows, [2268, 3118, 1020, 1531, 1135])]
+    if draft.excluded_clauses:
+        out.append(paragraph(run(labels["excluded_clauses"], bold=True), keep_next=True))
+        out.append(table([cell_text(labels["clause_id"], bold=True), cell_text(labels["reason"], bold=True)],
+                         [[cell_text(e.clause), cell_text(e.reason)] for e in draft.excluded_clauses], [2268, 6804]))
+    return "".join(out)

@@ -80,6 +80,10 @@ def render_markdown(draft: Draft) -> str:
     lines += table([labels[k] for k in ("clause_id", "title", "version", "obligation", "hash")],
                    [[c.id, escape(c.title), c.version, labels[f"obligation_{c.obligation}"], c.content_hash[:12]]
                     for c in draft.clauses])
+    if draft.excluded_clauses:
+        lines += [f"**{labels['excluded_clauses']}**", ""]
+        lines += table([labels["clause_id"], labels["reason"]],
+                       [[e.clause, escape(e.reason)] for e in draft.excluded_clauses])
     return "\n".join(lines).rstrip("\n") + "\n"
 
 

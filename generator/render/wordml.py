@@ -13,7 +13,7 @@ from xml.sax.saxutils import escape
 from ..model import Block, Inline, Link, ListBlock, Paragraph, Styled, Table, Text
 
 _WS = re.compile(r"[ \t\n\r\f\v]+")  # ASCII white space only: a no-break space is meant
-TEXT_WIDTH = 9071  # twips: A4 (11906) less 2 × 2.5 cm margins
+TEXT_WIDTH = 9072  # twips: A4 (11906) less 2 × 2.5 cm margins, as in the default template
 
 
 def text(value: str) -> str:
@@ -44,11 +44,9 @@ class ListNumbering:
             for n in self.created)
 
 
-def run(content: str, bold: bool = False, italic: bool = False, code: bool = False, style: str | None = None) -> str:
+def run(content: str, bold: bool = False, italic: bool = False, code: bool = False) -> str:
     """One run of text."""
     props = ""
-    if style:
-        props += f'<w:rStyle w:val="{style}"/>'
     if code:
         props += '<w:rFonts w:ascii="Consolas" w:hAnsi="Consolas" w:cs="Consolas"/>'
     if bold:
