@@ -28,7 +28,8 @@ LABELS = {
         "verification": "Verifiering", "followup": "Uppföljning",
         "obligation_shall": "Ska-krav", "obligation_should": "Bör-krav",
         "signatures": "Underskrifter",
-        "signature_place_date": "Ort och datum", "signature_name": "Namnförtydligande",
+        "signature_place_date": "Ort och datum", "signature": "Underskrift",
+        "signature_name": "Namnförtydligande",
         "annex": "Bilaga",
         "coverage": "Täckning mot kravkataloger",
         "coverage_intro": "För varje krav i de kataloger avtalet prövas mot visas om det täcks av en "
@@ -66,7 +67,8 @@ LABELS = {
         "verification": "Verification", "followup": "Follow-up",
         "obligation_shall": "Mandatory (shall)", "obligation_should": "Recommended (should)",
         "signatures": "Signatures",
-        "signature_place_date": "Place and date", "signature_name": "Name in print",
+        "signature_place_date": "Place and date", "signature": "Signature",
+        "signature_name": "Name in print",
         "annex": "Annex",
         "coverage": "Coverage against requirement catalogs",
         "coverage_intro": "For every requirement of the catalogs this agreement is checked against, the "

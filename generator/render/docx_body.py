@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..i18n import LABELS, clause_meta
 from ..model import Draft, DraftClause
 from . import wordml as w
-from .wordml import ListNumbering, cell_text, paragraph, run, table
+from .wordml import TEXT_WIDTH, ListNumbering, cell_text, paragraph, run, table
 
 
 class _Headings:
@@ -91,12 +91,13 @@ def _clause(clause: DraftClause, h: _Headings, numbering: ListNumbering, lang: s
 
 def _signatures(draft: Draft, h: _Headings) -> str:
     labels = LABELS[draft.language]
-    out = [h.heading(labels["signatures"], 1)]
-    for party in draft.parties:
-        out.append(paragraph(run(f"{labels[party.role]}: {party.name}", bold=True), keep_next=True))
-        for line in (labels["signature_place_date"], "", labels["signature_name"]):
-            out.append(paragraph(run(line), "SignatureLine", keep_next=bool(line)))
-    return "".join(out)
+    # Side by side, one column per party; each line in a row of its own so borders never merge.
+    parties = draft.parties
+    width = TEXT_WIDTH // len(parties)
+    rows = [[paragraph(run(f"{labels[p.role]}: {p.name}", bold=True), keep_next=True) for p in parties]]
+    for caption in ("signature_place_date", "signature", "signature_name"):
+        rows.append([paragraph(run(labels[caption]), "SignatureLine", keep_next=True) for _ in parties])
+    return h.heading(labels["signatures"], 1) + table(None, rows, [width] * len(parties))
 
 
 def _coverage_annex(draft: Draft, h: _Headings, number: int) -> str:

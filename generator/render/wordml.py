@@ -124,9 +124,12 @@ def _cell(content: tuple[Inline, ...], bold: bool = False) -> str:
     return paragraph(inlines(content, bold=bold), "TableText")
 
 
-def table(header: list[str], rows: list[list[str]], widths: list[int] | None = None) -> str:
-    """A KlausulTable whose first row repeats on every page; cells are prepared paragraph XML."""
-    columns = len(header)
+def table(header: list[str] | None, rows: list[list[str]], widths: list[int] | None = None) -> str:
+    """A KlausulTable whose header row repeats on every page; cells are prepared paragraph XML.
+
+    Without a header the table is a plain layout grid: no style, no borders.
+    """
+    columns = len(header or rows[0])
     widths = widths or [TEXT_WIDTH // columns] * columns
     grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
 
@@ -136,9 +139,10 @@ def table(header: list[str], rows: list[list[str]], widths: list[int] | None = N
                       for c, w in zip(cells, widths))
         return f"<w:tr>{trpr}{tcs}</w:tr>"
 
-    body = row(header, True) + "".join(row(r, False) for r in rows)
-    return (f'<w:tbl><w:tblPr><w:tblStyle w:val="KlausulTable"/><w:tblW w:w="{sum(widths)}" w:type="dxa"/>'
-            f'<w:tblLayout w:type="fixed"/><w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" '
+    body = (row(header, True) if header else "") + "".join(row(r, False) for r in rows)
+    style = '<w:tblStyle w:val="KlausulTable"/>' if header else ""
+    return (f'<w:tbl><w:tblPr>{style}<w:tblW w:w="{sum(widths)}" w:type="dxa"/>'
+            f'<w:tblLayout w:type="fixed"/><w:tblLook w:val="04A0" w:firstRow="{int(bool(header))}" w:lastRow="0" '
             f'w:firstColumn="0" w:lastColumn="0" w:noHBand="0" w:noVBand="1"/></w:tblPr>'
             f"<w:tblGrid>{grid}</w:tblGrid>{body}</w:tbl>{_AFTER_TABLE}")
 
