@@ -137,3 +137,10 @@ def test_excluded_clauses_are_listed_with_their_reason(library):
     text = all_text(render_docx(assemble(open_library(library)[0], "pilot")))
     assert "Excluded clauses" in text and "A separate processor agreement applies." in text
     assert "Processing on instructions" not in text
+
+
+def test_title_with_folded_white_space_still_counts_as_placed(library):
+    path = library / "clauses" / "gamma.yaml"
+    path.write_text(path.read_text().replace("en: Processing on instructions}", "en: \"Processing  on\\tinstructions\"}"))
+    text = all_text(render_docx(assemble(open_library(library)[0], "pilot")))
+    assert "Processing on instructions" in text

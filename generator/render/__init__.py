@@ -6,6 +6,7 @@ so that `klausul coverage` never pays for docxtpl.
 
 from __future__ import annotations
 
+from importlib import import_module
 from typing import Callable
 
 from ..model import Draft
@@ -17,23 +18,19 @@ def _docx(draft: Draft, template: bytes | None = None, template_name: str = "") 
     return render_docx(draft, template, template_name or "default template")
 
 
-def _text(name: str) -> Callable[..., bytes]:
+def _text(module: str, function: str) -> Callable[..., bytes]:
     def writer(draft: Draft, **_ignored) -> bytes:
-        from . import coverage, markdown
-
-        functions = {"md": markdown.render_markdown, "coverage.json": coverage.render_coverage_json,
-                     "coverage.md": coverage.render_coverage_md, "coverage.csv": coverage.render_coverage_csv}
-        return functions[name](draft).encode("utf-8")
+        return getattr(import_module(f".{module}", __name__), function)(draft).encode("utf-8")
 
     return writer
 
 
 WRITERS: dict[str, tuple[str, Callable[..., bytes]]] = {
     "docx": (".docx", _docx),
-    "md": (".md", _text("md")),
-    "coverage.json": (".coverage.json", _text("coverage.json")),
-    "coverage.md": (".coverage.md", _text("coverage.md")),
-    "coverage.csv": (".coverage.csv", _text("coverage.csv")),
+    "md": (".md", _text("markdown", "render_markdown")),
+    "coverage.json": (".coverage.json", _text("coverage", "render_coverage_json")),
+    "coverage.md": (".coverage.md", _text("coverage", "render_coverage_md")),
+    "coverage.csv": (".coverage.csv", _text("coverage", "render_coverage_csv")),
 }
 
 

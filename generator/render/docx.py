@@ -151,8 +151,8 @@ def _set_properties(doc: DocxTemplate, draft: Draft) -> None:
 def _check_body_placed(data: bytes, draft: Draft, name: str) -> None:
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         root = etree.fromstring(z.read("word/document.xml"))
-    content = "".join(root.itertext())
-    missing = [c.title for c in draft.clauses if c.title not in content]
+    content = " ".join("".join(root.itertext()).split())  # the writer folds runs of white space
+    missing = [c.title for c in draft.clauses if " ".join(c.title.split()) not in content]
     if missing:
         raise OutputError(f"{name}: the rendered document lacks clause '{missing[0]}'; does the template "
                           f"hold a paragraph with {{{{p body }}}}?")
