@@ -11,7 +11,7 @@ from .errors import BuildError, UsageError
 from .i18n import CATEGORIES, FORUMS, FREQUENCIES, LABELS, join_words, pick
 from .markup import parse, resolve
 from .model import AgreementSpec, Clause, Draft, DraftClause, Library, Section, Service, ServiceRow
-from .parameters import ASPECTS, format_value, value_for_service
+from .parameters import ASPECTS, classification_level, format_value, value_for_service
 
 
 def assemble(library: Library, agreement_id: str) -> Draft:
@@ -55,7 +55,10 @@ def applies(clause: Clause, service: Service) -> bool:
     rules = clause.applies_to
     if "service_types" in rules and service.type not in rules["service_types"]:
         return False
-    if any(service.classification[aspect] < level for aspect, level in (rules.get("min_level") or {}).items()):
+    levels = service.classification
+    if any(classification_level(a, levels) < n for a, n in (rules.get("min_level") or {}).items()):
+        return False
+    if any(classification_level(a, levels) > n for a, n in (rules.get("max_level") or {}).items()):
         return False
     return rules.get("personal_data") in (None, service.personal_data)
 

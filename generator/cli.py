@@ -60,7 +60,8 @@ def validate(root: Path, fmt: str, strict: bool) -> None:
 @cli.command()
 @click.argument("agreement")
 @click.option("--format", "fmt", type=click.Choice(["md", "json", "csv"]), default="md", show_default=True)
-@click.option("--strict", is_flag=True, help="Exit 1 when any catalog item is a gap.")
+@click.option("--strict", is_flag=True, help="Exit 1 when any catalog item is a gap or partly covered "
+              "without a stated reason.")
 @click.pass_obj
 def coverage(root: Path, agreement: str, fmt: str, strict: bool) -> None:
     """Print the coverage checklist of AGREEMENT."""
@@ -71,9 +72,10 @@ def coverage(root: Path, agreement: str, fmt: str, strict: bool) -> None:
     library, _warnings = open_library(root)
     draft = assemble(library, agreement)
     click.echo(render(f"coverage.{fmt}", draft).decode("utf-8"), nl=False)
-    gaps = sum(cat.summary()["gap"] for cat in draft.coverage)
-    if strict and gaps:
-        click.echo(f"{agreement}: {gaps} catalog item(s) are gaps", err=True)
+    open_items = [f"{cat.id}:{i.id}" for cat in draft.coverage for i in cat.items if i.unresolved()]
+    if strict and open_items:
+        click.echo(f"{agreement}: {len(open_items)} catalog item(s) are gaps or only partly covered: "
+                   f"{', '.join(open_items)}", err=True)
         click.get_current_context().exit(EXIT_PROBLEMS)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .model import Catalog, CatalogCoverage, CoverageItem, DraftClause, Exclusion
+from .model import Catalog, CatalogCoverage, CatalogItem, CoverageItem, DraftClause, Exclusion
 
 
 def coverage(catalogs: list[Catalog], clauses: tuple[DraftClause, ...], exclusions: tuple[Exclusion, ...],
@@ -22,9 +22,19 @@ def coverage(catalogs: list[Catalog], clauses: tuple[DraftClause, ...], exclusio
             covering = tuple(c.id for c in clauses if ref in c.covers)
             reason = item_reasons.get(ref) or "; ".join(
                 f"{cid}: {clause_reasons[cid]}" for cid, refs in excluded_covers.items() if ref in refs) or None
-            status = "covered" if covering else "excluded" if reason else "gap"
-            items.append(CoverageItem(item.id, item.title[lang], item.reference, status, covering,
-                                      None if covering else reason))
+            items.append(_item(item, lang, covering, reason))
         result.append(CatalogCoverage(catalog.id, catalog.title[lang], catalog.source, catalog.version,
                                       tuple(items)))
     return tuple(result)
+
+
+def _item(item: CatalogItem, lang: str, covering: tuple[str, ...], reason: str | None) -> CoverageItem:
+    # One fully covering clause is enough; clauses marked partial alone leave the item partly covered.
+    partial = tuple(cid for cid in covering if cid in item.partial)
+    if len(partial) < len(covering):
+        status, reason = "covered", None
+    elif partial:
+        status = "partial"  # keeps a stated reason: partial coverage the parties accept
+    else:
+        status = "excluded" if reason else "gap"
+    return CoverageItem(item.id, item.title[lang], item.reference, status, covering, reason, partial)

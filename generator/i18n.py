@@ -33,10 +33,12 @@ LABELS = {
         "annex": "Bilaga",
         "coverage": "Täckning mot kravkataloger",
         "coverage_intro": "För varje krav i de kataloger avtalet prövas mot visas om det täcks av en "
-                          "klausul, har undantagits med angivet skäl eller saknar täckning.",
+                          "klausul, täcks endast delvis, har undantagits med angivet skäl eller saknar "
+                          "täckning.",
         "item": "Krav", "title": "Rubrik", "reference": "Referens", "clauses_or_reason": "Klausuler / skäl",
-        "covered": "Täckt", "excluded": "Undantaget", "gap": "Lucka",
-        "summary": "{covered} täckta, {excluded} undantagna, {gap} luckor",
+        "covered": "Täckt", "partial": "Delvis täckt", "excluded": "Undantaget", "gap": "Lucka",
+        "in_part": "delvis",
+        "summary": "{covered} täckta, {partial} delvis täckta, {excluded} undantagna, {gap} luckor",
         "register": "Klausulregister",
         "register_intro": "Förteckning över de klausulversioner som utkastet har byggts av.",
         "clause_id": "Klausul-id", "hash": "Innehållshash", "obligation": "Kravnivå",
@@ -72,11 +74,12 @@ LABELS = {
         "annex": "Annex",
         "coverage": "Coverage against requirement catalogs",
         "coverage_intro": "For every requirement of the catalogs this agreement is checked against, the "
-                          "table shows whether a clause covers it, it was excluded for the stated reason, "
-                          "or it is a gap.",
+                          "table shows whether a clause covers it, covers it only in part, it was excluded "
+                          "for the stated reason, or it is a gap.",
         "item": "Item", "title": "Title", "reference": "Reference", "clauses_or_reason": "Clauses / reason",
-        "covered": "Covered", "excluded": "Excluded", "gap": "Gap",
-        "summary": "{covered} covered, {excluded} excluded, {gap} gaps",
+        "covered": "Covered", "partial": "Partly covered", "excluded": "Excluded", "gap": "Gap",
+        "in_part": "in part",
+        "summary": "{covered} covered, {partial} partly covered, {excluded} excluded, {gap} gaps",
         "register": "Clause register",
         "register_intro": "The clause versions this draft was built from.",
         "clause_id": "Clause id", "hash": "Content hash", "obligation": "Obligation",
@@ -178,3 +181,9 @@ def format_quantity(value: int | float, unit: str | None, lang: str) -> str:
         return f"{number}\u00a0%" if lang == "sv" else f"{number}%"
     singular, plural = pick(UNITS[unit], lang)
     return f"{number}\u00a0{singular if value == 1 else plural}"
+
+
+def coverage_note(item, lang: str) -> str:
+    """The 'clauses / reason' cell of a checklist row: covering clauses, partial ones marked, then any reason."""
+    names = [f"{c} ({LABELS[lang]['in_part']})" if c in item.partial else c for c in item.clauses]
+    return " \u2013 ".join(part for part in (", ".join(names), item.reason or "") if part)

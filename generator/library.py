@@ -82,7 +82,8 @@ def _add(library: Library, kind: str, d: dict, path: str) -> None:
             classification=d["classification"], personal_data=d["personal_data"],
             parameters=d.get("parameters") or {}, path=path)
     elif kind == "catalog":
-        items = tuple(CatalogItem(i["id"], i["title"], i["text"], i["reference"], i.get("verify", False))
+        items = tuple(CatalogItem(i["id"], i["title"], i["text"], i["reference"], i.get("verify", False),
+                                  tuple(i.get("partial") or ()))
                       for i in d["items"])
         library.catalogs[d["id"]] = Catalog(d["id"], d["title"], d["source"], str(d["version"]), items, path)
     else:

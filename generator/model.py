@@ -56,6 +56,7 @@ class CatalogItem:
     text: dict[str, str]
     reference: str
     verify: bool
+    partial: tuple[str, ...] = ()  # clauses that cover this item only in part
 
 
 @dataclass(frozen=True)
@@ -224,9 +225,14 @@ class CoverageItem:
     id: str
     title: str
     reference: str
-    status: str  # covered | excluded | gap
+    status: str  # covered | partial | excluded | gap
     clauses: tuple[str, ...]
     reason: str | None
+    partial: tuple[str, ...] = ()  # those of `clauses` that cover the item only in part
+
+    def unresolved(self) -> bool:
+        """A gap, or partial coverage that no stated reason accepts: what `--strict` refuses."""
+        return self.status == "gap" or (self.status == "partial" and not self.reason)
 
 
 @dataclass(frozen=True)
@@ -238,8 +244,8 @@ class CatalogCoverage:
     items: tuple[CoverageItem, ...]
 
     def summary(self) -> dict[str, int]:
-        """How many items are covered, excluded and gaps."""
-        counts = {"covered": 0, "excluded": 0, "gap": 0}
+        """How many items are covered, partly covered, excluded and gaps."""
+        counts = {"covered": 0, "partial": 0, "excluded": 0, "gap": 0}
         for item in self.items:
             counts[item.status] += 1
         return counts

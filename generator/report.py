@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from .errors import EXIT_OK, EXIT_PROBLEMS, Diagnostic, KlausulError
+from .model import CatalogCoverage
 
 
 def print_diagnostics(problems: list[Diagnostic], fmt: str, strict: bool) -> int:
@@ -54,9 +55,15 @@ def build_all(root: Path, agreements: tuple[str, ...], out: Path, formats: tuple
             failed += 1
             worst = max(worst, print_error(exc))
             continue
-        summary = ", ".join(f"{c.id} {c.summary()['covered']}/{len(c.items)} covered" for c in draft.coverage)
+        summary = ", ".join(_summary(c) for c in draft.coverage)
         click.echo(f"{agreement}: {', '.join(str(p) for p in written)} ({summary})")
     if failed:
         click.echo(f"klausul: {failed} agreement(s) failed", err=True)
     return worst  # the most serious exit code of the agreements that failed
 
+
+
+def _summary(catalog: CatalogCoverage) -> str:
+    counts = catalog.summary()
+    partial = f", {counts['partial']} partly" if counts["partial"] else ""
+    return f"{catalog.id} {counts['covered']}/{len(catalog.items)} covered{partial}"

@@ -142,6 +142,8 @@ class _CrossCheck:
                             ("service", self._service), ("agreement", self._agreement)):
             for source in self.by_kind[kind].values():
                 check(source)
+        for source in self.by_kind["catalog"].values():
+            self._partial(source)
         return self.problems
 
     def add(self, source: Source, path: tuple, message: str, code: str, **kw) -> None:
@@ -165,6 +167,18 @@ class _CrossCheck:
                 self.add(source, ("items", i, "id"), f"item id '{item['id']}' repeats item {seen[item['id']]}",
                          "duplicate-id")
             seen.setdefault(item["id"], i)
+
+    def _partial(self, source: Source) -> None:
+        # Runs after every clause is known: a partial mark must name a clause that claims the item.
+        for i, item in enumerate(source.data["items"]):
+            ref = f"{source.data['id']}:{item['id']}"
+            marks = item.get("partial") or []
+            self._refs(source, ("items", i, "partial"), marks, "clause")
+            for j, cid in enumerate(marks):
+                clause = self.by_kind["clause"].get(cid)
+                if clause and ref not in (clause.data.get("covers") or []):
+                    self.add(source, ("items", i, "partial", j), f"clause '{cid}' does not list '{ref}' under "
+                             f"covers ({clause.path})", "partial-not-covering")
 
     def _clause(self, source: Source) -> None:
         data = source.data

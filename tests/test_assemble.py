@@ -93,11 +93,25 @@ def test_swedish_values_and_choice_labels(library):
 
 def test_exclusions_and_coverage(library):
     (mini,) = _draft(library).coverage
-    assert mini.summary() == {"covered": 3, "excluded": 1, "gap": 0}
+    assert mini.summary() == {"covered": 3, "partial": 1, "excluded": 1, "gap": 0}
     d = next(i for i in mini.items if i.id == "D")
     assert (d.status, d.reason, d.clauses) == ("excluded", "Exit terms are in the main agreement.", ())
     (gaps,) = _draft(library, "gaps").coverage
-    assert {i.id: i.status for i in gaps.items} == {"A": "covered", "B": "gap", "C": "gap", "D": "covered"}
+    assert {i.id: i.status for i in gaps.items} == {"A": "covered", "B": "gap", "C": "gap", "D": "covered",
+                                                   "E": "partial"}
+
+
+def test_partial_coverage_is_its_own_status_until_a_full_clause_comes_in(library):
+    (gaps,) = _draft(library, "gaps").coverage
+    e = next(i for i in gaps.items if i.id == "E")
+    assert (e.status, e.clauses, e.partial, e.reason, e.unresolved()) == ("partial", ("alpha",), ("alpha",), None, True)
+    (pilot,) = _draft(library).coverage  # pilot states why partial coverage of E is accepted
+    e = next(i for i in pilot.items if i.id == "E")
+    assert e.status == "partial" and e.reason and not e.unresolved()
+    _edit(library / "clauses" / "delta.yaml", lambda d: d.update(covers=["mini:D", "mini:E"]))
+    (gaps,) = _draft(library, "gaps").coverage
+    e = next(i for i in gaps.items if i.id == "E")
+    assert (e.status, e.clauses, e.partial) == ("covered", ("alpha", "delta"), ("alpha",))
 
 
 def test_excluded_clause_passes_its_reason_to_the_items_it_would_cover(library):

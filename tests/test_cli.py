@@ -25,8 +25,8 @@ def test_build_writes_draft_and_checklists(library, klausul, tmp_path):
     assert sorted(p.name for p in out.iterdir()) == ["pilot.coverage.json", "pilot.coverage.md", "pilot.docx"]
     report = json.loads((out / "pilot.coverage.json").read_text(encoding="utf-8"))
     assert report["agreement"] == "pilot" and report["language"] == "en"
-    assert report["catalogs"][0]["summary"] == {"covered": 3, "excluded": 1, "gap": 0}
-    assert "mini 3/4 covered" in result.stdout
+    assert report["catalogs"][0]["summary"] == {"covered": 3, "partial": 1, "excluded": 1, "gap": 0}
+    assert "mini 3/5 covered, 1 partly" in result.stdout
 
 
 def test_build_everything_by_default_into_output(library, klausul):
@@ -96,19 +96,22 @@ def test_coverage_formats(library, klausul, fmt):
     assert result.exit_code == 0
     if fmt == "json":
         assert [i["status"] for i in json.loads(result.stdout)["catalogs"][0]["items"]] == [
-            "covered", "covered", "covered", "excluded"]
+            "covered", "covered", "covered", "excluded", "partial"]
     elif fmt == "csv":
         rows = list(csv.DictReader(io.StringIO(result.stdout)))
         assert [(r["item"], r["status"]) for r in rows] == [("A", "covered"), ("B", "covered"),
-                                                            ("C", "covered"), ("D", "excluded")]
+                                                            ("C", "covered"), ("D", "excluded"),
+                                                            ("E", "partial")]
     else:
         assert "| D | Draft | Test 4 | Excluded | Exit terms are in the main agreement. |" in result.stdout
 
 
-def test_coverage_strict_fails_on_gaps_only(library, klausul):
+def test_coverage_strict_fails_on_gaps_and_unexplained_partial_coverage(library, klausul):
+    # pilot: E is only partly covered, but the agreement states why that is accepted.
     assert klausul(library, "coverage", "pilot", "--strict").exit_code == 0
     result = klausul(library, "coverage", "gaps", "--strict")
-    assert result.exit_code == 1 and "2 catalog item(s) are gaps" in result.stderr
+    assert result.exit_code == 1
+    assert "3 catalog item(s) are gaps or only partly covered: mini:B, mini:C, mini:E" in result.stderr
 
 
 def test_unknown_agreement_is_a_usage_error(library, klausul):

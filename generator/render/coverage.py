@@ -20,7 +20,7 @@ def coverage_data(draft: Draft) -> dict:
             "id": cat.id, "title": cat.title, "source": cat.source, "version": cat.version,
             "summary": cat.summary(),
             "items": [{"id": i.id, "title": i.title, "reference": i.reference, "status": i.status,
-                       "clauses": list(i.clauses), "reason": i.reason} for i in cat.items],
+                       "clauses": list(i.clauses), "partial": list(i.partial), "reason": i.reason} for i in cat.items],
         } for cat in draft.coverage],
     }
 
@@ -34,10 +34,11 @@ def render_coverage_csv(draft: Draft) -> str:
     """One row per catalog item."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["agreement", "catalog", "item", "title", "reference", "status", "clauses", "reason"])
+    writer.writerow(["agreement", "catalog", "item", "title", "reference", "status", "clauses", "partial", "reason"])
     for cat in draft.coverage:
         for i in cat.items:
-            writer.writerow([draft.id, cat.id, i.id, i.title, i.reference, i.status, " ".join(i.clauses), i.reason or ""])
+            writer.writerow([draft.id, cat.id, i.id, i.title, i.reference, i.status, " ".join(i.clauses),
+                             " ".join(i.partial), i.reason or ""])
     return out.getvalue()
 
 

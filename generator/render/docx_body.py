@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..i18n import LABELS, clause_meta
+from ..i18n import LABELS, clause_meta, coverage_note
 from ..model import Draft, DraftClause
 from . import wordml as w
 from .wordml import TEXT_WIDTH, ListNumbering, cell_text, paragraph, run, table
@@ -109,8 +109,8 @@ def _coverage_annex(draft: Draft, h: _Headings, number: int) -> str:
         out.append(paragraph(run(f"{cat.source}, {cat.version}. " + labels["summary"].format(**cat.summary())),
                              "ClauseMeta", keep_next=True))
         header = [cell_text(labels[k], bold=True) for k in ("item", "title", "reference", "status", "clauses_or_reason")]
-        rows = [[cell_text(i.id), cell_text(i.title), cell_text(i.reference), cell_text(labels[i.status], bold=i.status == "gap"),
-                 cell_text(", ".join(i.clauses) if i.clauses else i.reason or "")] for i in cat.items]
+        rows = [[cell_text(i.id), cell_text(i.title), cell_text(i.reference), cell_text(labels[i.status], bold=i.unresolved()),
+                 cell_text(coverage_note(i, draft.language))] for i in cat.items]
         out.append(table(header, rows, [850, 2835, 1700, 1134, 2552]))
     return "".join(out)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ..i18n import LABELS, clause_meta
+from ..i18n import LABELS, clause_meta, coverage_note
 from ..model import Block, Draft, Inline, Link, ListBlock, Paragraph, Styled, Text
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
@@ -96,5 +96,5 @@ def coverage_lines(draft: Draft, heading: str) -> list[str]:
                   + labels["summary"].format(**cat.summary()), ""]
         lines += table([labels[k] for k in ("item", "title", "reference", "status", "clauses_or_reason")],
                        [[escape(i.id), escape(i.title), escape(i.reference), labels[i.status],
-                         escape(", ".join(i.clauses) if i.clauses else i.reason or "")] for i in cat.items])
+                         escape(coverage_note(i, draft.language))] for i in cat.items])
     return lines
