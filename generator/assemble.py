@@ -25,10 +25,11 @@ def assemble(library: Library, agreement_id: str) -> Draft:
     excluded = {e.clause for e in spec.exclude if e.clause}
     chosen = [c for c in _ordered(library.clauses.values()) if c.id not in excluded]
     drafted = tuple(d for c in chosen if (d := _draft_clause(c, spec, services)) is not None)
+    _check_security_protection(spec, services, drafted)
     excluded_covers = {cid: library.clauses[cid].covers for cid in excluded}
     return Draft(
         id=spec.id, title=spec.title, version=spec.version, status=spec.status, language=lang,
-        date=spec.date or draft_date(), scope=parse(spec.scope or LABELS[lang]["default_scope"]),
+        date=spec.date or draft_date(), scope=_scope(spec),
         parties=spec.parties,
         services=tuple(_service_row(s, lang) for s in services),
         sections=_sections(drafted, lang),
@@ -37,6 +38,25 @@ def assemble(library: Library, agreement_id: str) -> Draft:
         excluded_clauses=tuple(e for e in spec.exclude if e.clause),
         generator_version=__version__,
     )
+
+
+def _check_security_protection(spec: AgreementSpec, services: list[Service], drafted: tuple[DraftClause, ...]) -> None:
+    """Level 4 is outside a normal agreement: refuse unless a security-protection clause covers it."""
+    protected = {sid for d in drafted if d.category == "security-protection" for sid in d.services}
+    for service in services:
+        aspects = [a for a in ASPECTS if service.classification[a] >= 4]
+        if aspects and service.id not in protected:
+            raise BuildError(
+                f"{service.path}: service '{service.id}' is classified at level 4 ({', '.join(aspects)}), "
+                f"which calls for a security-protection agreement (säkerhetsskyddsavtal); agreement "
+                f"'{spec.id}' has no approved security-protection clause that applies to it, so no draft "
+                f"is made (add or include one, or do not exclude it)")
+
+
+def _scope(spec: AgreementSpec) -> tuple:
+    # The draft always says which language version is authoritative (the agreement's own).
+    labels = LABELS[spec.language]
+    return parse(spec.scope or labels["default_scope"]) + parse(labels["language_clause"])
 
 
 def draft_date() -> str:

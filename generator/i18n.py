@@ -16,6 +16,8 @@ LABELS = {
         "contents": "Innehåll",
         "parties_and_scope": "Parter och omfattning",
         "parties_intro": "Detta avtal ingås mellan följande parter.",
+        "language_clause": "Avtalet är upprättat på svenska. Den svenska versionen har företräde framför "
+                           "varje översättning av avtalet eller dess bilagor.",
         "default_scope": "Avtalet reglerar de krav på informationssäkerhet som gäller för Leverantörens "
                          "leverans av de tjänster som anges nedan.",
         "services": "Tjänster och informationsklassning",
@@ -56,6 +58,8 @@ LABELS = {
         "contents": "Contents",
         "parties_and_scope": "Parties and scope",
         "parties_intro": "This agreement is entered into by the following parties.",
+        "language_clause": "This agreement is drawn up in English. The English version prevails over any "
+                           "translation of the agreement or its annexes.",
         "default_scope": "This agreement sets out the information security requirements that apply to "
                          "the Supplier's delivery of the services listed below.",
         "services": "Services and information classification",

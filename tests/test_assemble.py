@@ -9,7 +9,7 @@ import yaml
 
 from generator.assemble import assemble
 from generator.errors import BuildError, UsageError
-from generator.library import open_library
+from generator.library import diagnose, open_library
 from generator.markup import plain_text
 from generator.model import Paragraph
 
@@ -140,3 +140,44 @@ def test_same_version_gives_same_hash_and_edit_changes_it(library):
     _edit(library / "clauses" / "gamma.yaml", lambda d: d["text"].update(en=d["text"]["en"] + " Always."))
     after = {c.id: c.content_hash for c in _draft(library).clauses}
     assert before["alpha"] == after["alpha"] and before["gamma"] != after["gamma"]
+
+
+def _clause(root: Path, ident: str, category: str, applies_to: dict) -> None:
+    (root / "clauses" / f"{ident}.yaml").write_text(yaml.safe_dump({
+        "id": ident, "version": "1.0.0", "status": "approved", "category": category, "obligation": "shall",
+        "languages": ["sv", "en"], "title": {"sv": ident, "en": ident},
+        "text": {"sv": f"Leverantören ska {ident}.", "en": f"The Supplier shall {ident}."},
+        "applies_to": applies_to, "verification": {"sv": "Intyg.", "en": "A statement."},
+    }), encoding="utf-8")
+
+
+def test_strict_and_standard_variants_select_exactly_one_per_service(library):
+    _clause(library, "mfa-all", "access-control", {"min_level": {"max": 3}})
+    _clause(library, "mfa-admins", "access-control", {"max_level": {"max": 2}})
+    _edit(library / "services" / "hall.yaml", lambda d: d["classification"].update(confidentiality=3))
+    services = {c.id: c.services for c in _draft(library).clauses}
+    assert (services["mfa-all"], services["mfa-admins"]) == (("hall",), ("desk",))
+
+
+def test_level_4_without_a_security_protection_clause_stops_the_build(library):
+    _edit(library / "services" / "hall.yaml", lambda d: d["classification"].update(integrity=4))
+    with pytest.raises(BuildError, match=r"services/hall.yaml: service 'hall' is classified at level 4 "
+                                         r"\(integrity\).*säkerhetsskyddsavtal"):
+        _draft(library)
+    problems = diagnose(library)
+    assert [(p.path, p.code) for p in problems] == [("agreements/pilot.yaml", "cannot-assemble")]
+
+
+def test_level_4_brings_in_the_security_protection_clause_and_top_level_values(library):
+    _clause(library, "security-protection-agreement", "security-protection", {"min_level": {"max": 4}})
+    _edit(library / "services" / "hall.yaml", lambda d: d["classification"].update(availability=4))
+    draft = _draft(library)
+    clause = next(c for c in draft.clauses if c.id == "security-protection-agreement")
+    assert clause.services == ("hall",)
+    beta = next(c for c in draft.clauses if c.id == "beta")
+    assert beta.values["rto"] == _level_3_rto(library)  # level 4 takes the highest level the clause lists
+
+
+def _level_3_rto(root: Path) -> str:
+    _edit(root / "services" / "hall.yaml", lambda d: d["classification"].update(availability=3))
+    return next(c for c in _draft(root).clauses if c.id == "beta").values["rto"]
