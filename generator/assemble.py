@@ -7,6 +7,7 @@ import os
 
 from . import __version__
 from .coverage import coverage
+from .followup import plan
 from .errors import BuildError, UsageError
 from .i18n import CATEGORIES, FORUMS, FREQUENCIES, LABELS, join_words, pick
 from .markup import parse, resolve
@@ -27,16 +28,18 @@ def assemble(library: Library, agreement_id: str) -> Draft:
     drafted = tuple(d for c in chosen if (d := _draft_clause(c, spec, services)) is not None)
     _check_security_protection(spec, services, drafted)
     excluded_covers = {cid: library.clauses[cid].covers for cid in excluded}
+    sections = _sections(drafted, lang)
     return Draft(
         id=spec.id, title=spec.title, version=spec.version, status=spec.status, language=lang,
         date=spec.date or draft_date(), scope=_scope(spec),
         parties=spec.parties,
         services=tuple(_service_row(s, lang) for s in services),
-        sections=_sections(drafted, lang),
+        sections=sections,
         coverage=coverage([library.catalogs[c] for c in spec.catalogs], drafted, spec.exclude,
                           excluded_covers, lang),
         excluded_clauses=tuple(e for e in spec.exclude if e.clause),
         generator_version=__version__,
+        start_date=spec.start_date, followup=plan(sections, spec.start_date, lang),
     )
 
 
@@ -116,6 +119,7 @@ def _draft_clause(clause: Clause, spec: AgreementSpec, services: list[Service]) 
         followup_frequency=pick(FREQUENCIES[followup["frequency"]], lang) if followup else None,
         followup_forum=pick(FORUMS[followup["forum"]], lang) if followup.get("forum") else None,
         content_hash=clause.content_hash, path=clause.path,
+        followup_every=followup.get("frequency"), followup_by=followup.get("by", "supplier"),
     )
 
 

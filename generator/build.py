@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .assemble import assemble
-from .errors import OutputError
+from .errors import BuildError, Diagnostic, OutputError
 from .model import Draft, Library
 from .render import WRITERS, render
 
@@ -42,3 +42,18 @@ def _template(library: Library, agreement_id: str, override: Path | None) -> tup
         return path.read_bytes(), str(path)
     except OSError as exc:
         raise OutputError(f"{path}: cannot read the template ({exc.strerror})") from None
+
+
+def render_one(library: Library, agreement_id: str, fmt: str) -> tuple[Draft, bytes]:
+    """One agreement in one writer's format (requirement lists and follow-up plans)."""
+    draft = assemble(library, agreement_id)
+    if fmt.startswith("followup.") and draft.start_date is None:
+        spec = library.agreements[agreement_id]
+        raise BuildError(f"agreement '{agreement_id}' has no start date", [Diagnostic(
+            spec.path, spec.line, "start_date", "the follow-up plan counts its first due dates from the "
+            "agreement's start date; add one, e.g. 'start_date: 2027-01-01'", "missing-start-date")])
+    options = {}
+    if fmt.endswith(".docx"):
+        template_bytes, template_name = _template(library, agreement_id, None)
+        options = {"template": template_bytes, "template_name": template_name}
+    return draft, render(fmt, draft, **options)

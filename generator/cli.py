@@ -26,6 +26,12 @@ class _Klausul(click.Group):
             ctx.exit(print_error(exc))
         except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
+        except BrokenPipeError:  # the reader went away (`klausul ... | head`): not an error of ours
+            import os
+            import sys
+
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            ctx.exit(0)
         except Exception:  # a bug: say so plainly, and show the details only when asked
             if ctx.params.get("debug"):
                 raise
@@ -77,6 +83,45 @@ def coverage(root: Path, agreement: str, fmt: str, strict: bool) -> None:
         click.echo(f"{agreement}: {len(open_items)} catalog item(s) are gaps or only partly covered: "
                    f"{', '.join(open_items)}", err=True)
         click.get_current_context().exit(EXIT_PROBLEMS)
+
+
+@cli.group()
+def export() -> None:
+    """Export an agreement's clauses for other work (procurement)."""
+
+
+@export.command()
+@click.argument("agreement")
+@click.option("--format", "fmt", type=click.Choice(["xlsx", "csv", "docx"]), default="xlsx", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="File to write  [default: csv to stdout, xlsx/docx to output/AGREEMENT.requirements.*]")
+@click.pass_obj
+def requirements(root: Path, agreement: str, fmt: str, output: Path | None) -> None:
+    """The requirement list of AGREEMENT for a tender or supplier dialogue."""
+    _render_one(root, agreement, f"requirements.{fmt}", output)
+
+
+@cli.command()
+@click.argument("agreement")
+@click.option("--format", "fmt", type=click.Choice(["md", "csv", "ics"]), default="md", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="File to write  [default: stdout]")
+@click.pass_obj
+def followup(root: Path, agreement: str, fmt: str, output: Path | None) -> None:
+    """The follow-up plan of AGREEMENT: what is reported, by whom, where, how often, from when."""
+    _render_one(root, agreement, f"followup.{fmt}", output)
+
+
+def _render_one(root: Path, agreement: str, fmt: str, output: Path | None) -> None:
+    from .build import render_one
+    from .library import open_library
+    from .render import WRITERS
+    from .report import deliver
+
+    library, _warnings = open_library(root)
+    _draft, data = render_one(library, agreement, fmt)
+    suffix = WRITERS[fmt][0]
+    deliver(data, output, root / "output" / f"{agreement}{suffix}", text=suffix.rsplit(".", 1)[1] in ("csv", "md", "ics"))
 
 
 @cli.command()

@@ -46,6 +46,25 @@ LABELS = {
         "clause_id": "Klausul-id", "hash": "Innehållshash", "obligation": "Kravnivå",
         "source_catalog": "Källa",
         "excluded_clauses": "Undantagna klausuler", "reason": "Skäl",
+        "requirements": "Kravförteckning",
+        "requirements_intro": "Förteckningen återger avtalets klausuler som krav, med värden ifyllda för de "
+                              "tjänster och den informationsklassning som avtalet avser. Kravnumren är "
+                              "desamma som avsnittsnumren i avtalet.",
+        "req_no": "Nr", "category": "Kategori", "requirement": "Krav", "clause": "Klausul", "covers": "Täcker",
+        "overview": "Översikt", "library": "Klausulbibliotek", "generator": "Skapad med",
+        "count_requirements": "Antal krav", "parties": "Parter", "library_fingerprint": "Bibliotekets fingeravtryck",
+        "followup_plan": "Uppföljningsplan",
+        "followup_intro": "Planen anger vad som ska rapporteras eller granskas, av vem, i vilket forum och hur "
+                          "ofta. Första tillfället infaller en period efter avtalets startdatum {start}, på "
+                          "samma dag i månaden (högst den 28:e). Uppföljning vid varje händelse sker inom "
+                          "de tider som respektive klausul anger.",
+        "followup_intro_no_start": "Planen anger vad som ska rapporteras eller granskas, av vem, i vilket forum "
+                                   "och hur ofta. Datum för första tillfället fastställs när avtalets "
+                                   "startdatum är bestämt.",
+        "clause_no": "Punkt", "what": "Vad följs upp", "evidence": "Underlag", "by": "Ansvarig",
+        "forum": "Forum", "frequency": "Frekvens", "first_due": "Första tillfälle",
+        "by_supplier": "Leverantören", "by_customer": "Kunden", "by_joint": "Parterna gemensamt",
+        "start_date": "Startdatum", "on_event": "vid händelse",
     },
     "en": {
         "subtitle": "Information security schedule to the main agreement",
@@ -89,6 +108,25 @@ LABELS = {
         "clause_id": "Clause id", "hash": "Content hash", "obligation": "Obligation",
         "source_catalog": "Source",
         "excluded_clauses": "Excluded clauses", "reason": "Reason",
+        "requirements": "Requirement list",
+        "requirements_intro": "The list states the agreement's clauses as requirements, with the values filled "
+                              "in for the services and information classification the agreement concerns. "
+                              "Requirement numbers are the section numbers of the agreement.",
+        "req_no": "No.", "category": "Category", "requirement": "Requirement", "clause": "Clause",
+        "covers": "Covers", "overview": "Overview", "library": "Clause library", "generator": "Generated with",
+        "count_requirements": "Requirements", "parties": "Parties", "library_fingerprint": "Library fingerprint",
+        "followup_plan": "Follow-up plan",
+        "followup_intro": "The plan states what is reported or reviewed, by whom, in which forum and how "
+                          "often. The first occurrence falls one period after the agreement's start date "
+                          "{start}, on the same day of the month (the 28th at the latest). Event-driven "
+                          "follow-up takes place within the times the clause concerned sets.",
+        "followup_intro_no_start": "The plan states what is reported or reviewed, by whom, in which forum "
+                                   "and how often. The first dates are set once the agreement's start "
+                                   "date is fixed.",
+        "clause_no": "Clause", "what": "What is followed up", "evidence": "Evidence", "by": "By",
+        "forum": "Forum", "frequency": "Frequency", "first_due": "First due",
+        "by_supplier": "Supplier", "by_customer": "Customer", "by_joint": "Both parties",
+        "start_date": "Start date", "on_event": "on each event",
     },
 }
 
@@ -150,10 +188,15 @@ def clause_meta(clause, lang: str) -> str:
     labels = LABELS[lang]
     meta = [labels[f"obligation_{clause.obligation}"], f"{labels['verification']}: {clause.verification}"]
     if clause.followup_kpi:
-        where = ", ".join(x for x in (clause.followup_frequency, clause.followup_forum) if x)
-        meta.append(f"{labels['followup']}: {clause.followup_kpi.rstrip('.')} ({where})")
+        meta.append(f"{labels['followup']}: {followup_text(clause)}")
     meta.append(f"{clause.id} v{clause.version}")
     return " \u00b7 ".join(meta)
+
+
+def followup_text(clause) -> str:
+    """What is followed up, how often and where: 'Andel ... (kvartalsvis, driftmöte)'."""
+    where = ", ".join(x for x in (clause.followup_frequency, clause.followup_forum) if x)
+    return f"{clause.followup_kpi.rstrip('.')} ({where})"
 
 
 def join_words(words: list[str], lang: str, last: str | None = None) -> str:

@@ -58,7 +58,7 @@ def open_library(root: Path) -> tuple[Library, list[Diagnostic]]:
 def _typed(root: Path, sources: list) -> Library:
     library = Library(root=str(root))
     for source in sources:
-        _add(library, source.kind, source.data, source.path)
+        _add(library, source.kind, source.data, source.path, source.line(()))
     return library
 
 
@@ -68,7 +68,7 @@ def content_hash(data: dict) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def _add(library: Library, kind: str, d: dict, path: str) -> None:
+def _add(library: Library, kind: str, d: dict, path: str, line: int) -> None:
     if kind == "clause":
         library.clauses[d["id"]] = Clause(
             id=d["id"], version=d["version"], status=d["status"], category=d["category"],
@@ -93,4 +93,5 @@ def _add(library: Library, kind: str, d: dict, path: str) -> None:
             scope=d.get("scope"), parties=tuple(Party(**p) for p in d["parties"]),
             services=tuple(d["services"]), catalogs=tuple(d["catalogs"]), include=tuple(d.get("include") or ()),
             exclude=tuple(Exclusion(**e) for e in d.get("exclude") or ()),
-            parameters=d.get("parameters") or {}, template=d.get("template"), path=path)
+            parameters=d.get("parameters") or {}, template=d.get("template"), path=path,
+            start_date=d["start_date"].isoformat() if d.get("start_date") else None, line=line)

@@ -187,3 +187,19 @@ def plain_text(inlines: tuple[Inline, ...]) -> str:
     """The inlines' text without formatting."""
     return "".join(i.text if isinstance(i, Text) else plain_text(i.children) if hasattr(i, "children")
                    else f"{{{{ {i.name} }}}}" for i in inlines)
+
+
+def blocks_text(blocks: tuple[Block, ...], indent: str = "") -> str:
+    """Rich text as plain text with list markers and line breaks, every word kept (for spreadsheets)."""
+    out = []
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            out.append(indent + plain_text(block.inlines))
+        elif isinstance(block, ListBlock):
+            for n, item in enumerate(block.items, 1):
+                marker = f"{n}. " if block.ordered else "\u2013 "
+                text = blocks_text(item, indent + " " * len(marker))
+                out.append(indent + marker + text[len(indent) + len(marker):])
+        else:
+            out += [indent + " | ".join(plain_text(c) for c in row) for row in (block.header, *block.rows)]
+    return "\n".join(out)

@@ -109,6 +109,8 @@ class AgreementSpec:
     parameters: dict[str, Any]
     template: str | None
     path: str
+    start_date: str | None = None
+    line: int = 1  # where the agreement's mapping starts, for messages about a missing key
 
 
 @dataclass
@@ -209,6 +211,24 @@ class DraftClause:
     followup_forum: str | None
     content_hash: str
     path: str
+    followup_every: str | None = None  # the schema's frequency key, for computing due dates
+    followup_by: str = "supplier"
+
+
+@dataclass(frozen=True)
+class FollowupItem:
+    """One recurring or event-driven follow-up obligation of the plan."""
+
+    number: str  # the clause's number in the draft, e.g. "5.2"
+    clause_id: str
+    clause_title: str
+    what: str
+    evidence: str
+    every: str  # frequency key: per-event, monthly, quarterly, half-yearly, yearly, every-2-years
+    frequency: str
+    forum: str | None
+    by: str  # supplier | customer | joint
+    first_due: str | None  # ISO date; None for per-event items or when the agreement has no start date
 
 
 @dataclass(frozen=True)
@@ -268,8 +288,19 @@ class Draft:
     coverage: tuple[CatalogCoverage, ...]
     excluded_clauses: tuple[Exclusion, ...]
     generator_version: str
+    start_date: str | None = None
+    followup: tuple[FollowupItem, ...] = ()
 
     @property
     def clauses(self) -> tuple[DraftClause, ...]:
         """Every clause of the draft in print order."""
         return tuple(c for s in self.sections for c in s.clauses)
+
+    def numbered_clauses(self) -> list[tuple[str, DraftClause]]:
+        """Each clause with its heading number as the draft prints it ("3.1", "3.2", "4.1", ...)."""
+        return [(f"{n}.{i}", c) for n, s in enumerate(self.sections, FIRST_CLAUSE_SECTION)
+                for i, c in enumerate(s.clauses, 1)]
+
+
+# Sections 1 and 2 of every draft are the parties and the services; clause sections follow.
+FIRST_CLAUSE_SECTION = 3

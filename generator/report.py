@@ -67,3 +67,15 @@ def _summary(catalog: CatalogCoverage) -> str:
     counts = catalog.summary()
     partial = f", {counts['partial']} partly" if counts["partial"] else ""
     return f"{catalog.id} {counts['covered']}/{len(catalog.items)} covered{partial}"
+
+
+def deliver(data: bytes, output: Path | None, default: Path, text: bool) -> None:
+    """Write to --output, else text to stdout and binary files to `default`; atomically either way."""
+    from .output import write_files
+
+    if output is None and text:
+        click.echo(data.decode("utf-8"), nl=False)
+        return
+    target = output or default
+    (written,) = write_files(target.parent, {target.name: data})
+    click.echo(f"wrote {written}", err=True)

@@ -130,7 +130,8 @@ def test_unknown_agreement(library):
 
 def test_clause_without_the_agreement_language_stops_the_build(library):
     _edit(library / "clauses" / "gamma.yaml", lambda d: (
-        d.update(languages=["sv"]), d["title"].pop("en"), d["text"].pop("en"), d["verification"].pop("en")))
+        d.update(languages=["sv"]), d["title"].pop("en"), d["text"].pop("en"), d["verification"].pop("en"),
+        d["followup"]["kpi"].pop("en")))
     with pytest.raises(BuildError, match=r"clauses/gamma.yaml: clause 'gamma' has no 'en' text"):
         _draft(library)
 

@@ -75,11 +75,12 @@ def test_output_that_cannot_be_written_is_exit_3(library, klausul, tmp_path):
 
 
 def test_one_failing_agreement_does_not_stop_the_others(library, klausul):
+    (library / "house.docx").write_bytes(b"not a Word file")
     (library / "agreements" / "pilot.yaml").write_text(
-        (library / "agreements" / "pilot.yaml").read_text() + "template: ../outside.docx\n")
+        (library / "agreements" / "pilot.yaml").read_text() + "template: house.docx\n")
     result = klausul(library, "build")
     assert result.exit_code == 3
-    assert "lies outside the library" in result.stderr
+    assert "not a Word file" in result.stderr
     assert (library / "output" / "gaps.docx").exists() and not (library / "output" / "pilot.docx").exists()
 
 

@@ -25,12 +25,26 @@ def _text(module: str, function: str) -> Callable[..., bytes]:
     return writer
 
 
+def _binary(module: str, function: str, template: bool = False) -> Callable[..., bytes]:
+    def writer(draft: Draft, **options) -> bytes:
+        render_fn = getattr(import_module(f".{module}", __name__), function)
+        return render_fn(draft, **options) if template else render_fn(draft)
+
+    return writer
+
+
 WRITERS: dict[str, tuple[str, Callable[..., bytes]]] = {
     "docx": (".docx", _docx),
     "md": (".md", _text("markdown", "render_markdown")),
     "coverage.json": (".coverage.json", _text("coverage", "render_coverage_json")),
     "coverage.md": (".coverage.md", _text("coverage", "render_coverage_md")),
     "coverage.csv": (".coverage.csv", _text("coverage", "render_coverage_csv")),
+    "requirements.csv": (".requirements.csv", _text("requirements", "render_requirements_csv")),
+    "requirements.xlsx": (".requirements.xlsx", _binary("requirements", "render_requirements_xlsx")),
+    "requirements.docx": (".requirements.docx", _binary("requirements", "render_requirements_docx", template=True)),
+    "followup.md": (".followup.md", _text("followup", "render_followup_md")),
+    "followup.csv": (".followup.csv", _text("followup", "render_followup_csv")),
+    "followup.ics": (".followup.ics", _text("followup", "render_followup_ics")),
 }
 
 

@@ -7,6 +7,7 @@ import io
 import re
 import zipfile
 from importlib import resources
+from typing import Callable
 
 from docxtpl import DocxTemplate
 from jinja2 import StrictUndefined, TemplateError
@@ -37,18 +38,19 @@ class RawXml(str):
         return self
 
 
-def render_docx(draft: Draft, template: bytes | None = None, template_name: str = "default template") -> bytes:
-    """The .docx bytes of the draft; identical inputs give identical bytes."""
+def render_docx(draft: Draft, template: bytes | None = None, template_name: str = "default template",
+                make_body: Callable[[Draft, ListNumbering], str] = body, subtitle: str | None = None) -> bytes:
+    """The .docx bytes of the draft (or of another body made from it); identical inputs, identical bytes."""
     template = default_template() if template is None else template
     _check_template(template, template_name)
     doc = DocxTemplate(io.BytesIO(template))
     doc.init_docx()
     numbering = _numbering(doc, template_name)
-    xml = body(draft, numbering)
+    xml = make_body(draft, numbering)
     _assert_well_formed(xml)
     env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=True)
     try:
-        doc.render(_context(draft, RawXml(xml)), jinja_env=env, autoescape=True)
+        doc.render(_context(draft, RawXml(xml), subtitle), jinja_env=env, autoescape=True)
     except TemplateError as exc:
         raise OutputError(f"{template_name}: the template cannot be rendered: {exc}") from None
     _append_nums(doc, numbering)
@@ -110,8 +112,8 @@ def _markup(value: str) -> Markup:
     return Markup(text(value))
 
 
-def _context(draft: Draft, body_xml: RawXml) -> dict:
-    labels = LABELS[draft.language]
+def _context(draft: Draft, body_xml: RawXml, subtitle: str | None = None) -> dict:
+    labels = dict(LABELS[draft.language], **({"subtitle": subtitle} if subtitle else {}))
     return {
         "title": _markup(draft.title),
         "agreement_id": _markup(draft.id),

@@ -40,7 +40,8 @@ def body(draft: Draft, numbering: ListNumbering) -> str:
         parts += [_clause(c, h, numbering, draft.language) for c in section.clauses]
     parts.append(_signatures(draft, h))
     parts.append(_coverage_annex(draft, h, 1))
-    parts.append(_register_annex(draft, h, 2))
+    parts.append(_followup_annex(draft, h, 2))
+    parts.append(_register_annex(draft, h, 3))
     return _contents(h, labels) + "".join(parts)
 
 
@@ -113,6 +114,16 @@ def _coverage_annex(draft: Draft, h: _Headings, number: int) -> str:
                  cell_text(coverage_note(i, draft.language))] for i in cat.items]
         out.append(table(header, rows, [850, 2835, 1700, 1134, 2552]))
     return "".join(out)
+
+
+def _followup_annex(draft: Draft, h: _Headings, number: int) -> str:
+    from .followup import COLUMNS, plan_intro, plan_row
+
+    labels = LABELS[draft.language]
+    header = [cell_text(labels[k], bold=True) for k in COLUMNS]
+    rows = [[cell_text(cell) for cell in plan_row(i, draft.language)] for i in draft.followup]
+    return (h.heading(f"{labels['annex']} {number} \u2013 {labels['followup_plan']}", 1, "AnnexHeading", number=False)
+            + paragraph(run(plan_intro(draft))) + table(header, rows, [737, 3402, 1247, 1361, 1134, 1191]))
 
 
 def _register_annex(draft: Draft, h: _Headings, number: int) -> str:

@@ -76,7 +76,8 @@ def render_markdown(draft: Draft) -> str:
             lines += [f"### {number}.{sub} {escape(clause.title)}", ""] + blocks(clause.blocks)
             lines += [f"*{escape(clause_meta(clause, draft.language))}*", ""]
     lines += coverage_lines(draft, f"{labels['annex']} 1 – {labels['coverage']}")
-    lines += [f"## {labels['annex']} 2 – {labels['register']}", ""]
+    lines += followup_lines(draft, f"{labels['annex']} 2 – {labels['followup_plan']}")
+    lines += [f"## {labels['annex']} 3 – {labels['register']}", ""]
     lines += table([labels[k] for k in ("clause_id", "title", "version", "obligation", "hash")],
                    [[c.id, escape(c.title), c.version, labels[f"obligation_{c.obligation}"], c.content_hash[:12]]
                     for c in draft.clauses])
@@ -98,3 +99,12 @@ def coverage_lines(draft: Draft, heading: str) -> list[str]:
                        [[escape(i.id), escape(i.title), escape(i.reference), labels[i.status],
                          escape(coverage_note(i, draft.language))] for i in cat.items])
     return lines
+
+
+def followup_lines(draft: Draft, heading: str) -> list[str]:
+    """The follow-up plan as Markdown lines under a level-2 heading."""
+    from .followup import COLUMNS, plan_intro, plan_row
+
+    labels = LABELS[draft.language]
+    return [f"## {heading}", "", escape(plan_intro(draft)), ""] + table(
+        [labels[k] for k in COLUMNS], [[escape(c) for c in plan_row(i, draft.language)] for i in draft.followup])

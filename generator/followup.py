@@ -1,0 +1,47 @@
+"""The follow-up plan: every clause's follow-up duty as a dated, recurring obligation."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+
+from .i18n import FREQUENCIES, pick
+from .model import FIRST_CLAUSE_SECTION, DraftClause, FollowupItem, Section
+
+# Months between occurrences; per-event duties have no calendar.
+MONTHS = {"monthly": 1, "quarterly": 3, "half-yearly": 6, "yearly": 12, "every-2-years": 24}
+
+
+def plan(sections: tuple[Section, ...], start_date: str | None, lang: str) -> tuple[FollowupItem, ...]:
+    """One item per clause with a follow-up duty, in the order the draft prints the clauses."""
+    return tuple(_item(f"{n}.{i}", c, start_date, lang)
+                 for n, s in enumerate(sections, FIRST_CLAUSE_SECTION) for i, c in enumerate(s.clauses, 1)
+                 if c.followup_every)
+
+
+def _item(number: str, clause: DraftClause, start_date: str | None, lang: str) -> FollowupItem:
+    every = clause.followup_every
+    first = first_due(start_date, every) if start_date else None
+    return FollowupItem(
+        number=number, clause_id=clause.id, clause_title=clause.title, what=clause.followup_kpi or "",
+        evidence=clause.verification, every=every, frequency=pick(FREQUENCIES[every], lang),
+        forum=clause.followup_forum, by=clause.followup_by, first_due=first.isoformat() if first else None)
+
+
+def first_due(start_date: str, every: str) -> dt.date | None:
+    """One period after the start, on the start's day of the month but at most the 28th.
+
+    Capping at the 28th keeps every later occurrence on the same day of the month, so the plan, the
+    CSV and the calendar's RRULE agree in every month, February included.
+    """
+    if every not in MONTHS:
+        return None
+    start = dt.date.fromisoformat(start_date)
+    return add_months(start.replace(day=min(start.day, 28)), MONTHS[every])
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day of the month `months` later (clamped to the month's last day)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))

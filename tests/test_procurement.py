@@ -1,0 +1,153 @@
+"""Issue 5: the requirement list (xlsx/csv/docx) and the follow-up plan (md/csv/ics), read back for real."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+
+import docx
+import openpyxl
+import pytest
+from dateutil.rrule import rrulestr
+from icalendar import Calendar
+
+from generator.assemble import assemble
+from generator.library import open_library
+
+from .docx_reading import paragraphs
+
+
+def _draft(root, agreement="pilot"):
+    return assemble(open_library(root)[0], agreement)
+
+
+def test_requirement_workbook_reads_back_with_every_clause(library, klausul, tmp_path):
+    out = tmp_path / "req.xlsx"
+    result = klausul(library, "export", "requirements", "pilot", "-o", str(out))
+    assert result.exit_code == 0, result.stderr
+    draft = _draft(library)
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames == ["Overview", "Requirement list"]
+    ws = wb["Requirement list"]
+    assert ws.freeze_panes == "A2"
+    assert ws.auto_filter.ref == f"A1:I{len(draft.clauses) + 1}"
+    header = [c.value for c in ws[1]]
+    assert header[:5] == ["No.", "Category", "Title", "Requirement", "Obligation"]
+    rows = [dict(zip(header, (c.value for c in row))) for row in ws.iter_rows(min_row=2)]
+    assert [r["Clause"] for r in rows] == [f"{c.id}@{c.version}" for c in draft.clauses]
+    assert [r["No."] for r in rows] == ["3.1", "4.1", "5.1"]
+    shall = sum(c.obligation == "shall" for c in draft.clauses)
+    assert sum(r["Obligation"] == "Mandatory (shall)" for r in rows) == shall
+    assert sum(r["Obligation"] == "Recommended (should)" for r in rows) == len(rows) - shall
+    beta = next(r for r in rows if r["Clause"].startswith("beta@"))
+    assert "8\u00a0hours" in beta["Requirement"] and "{{" not in "".join(r["Requirement"] for r in rows)
+    assert all(ws.cell(2, col).alignment.wrap_text for col in range(1, 10))
+    assert ws.column_dimensions["D"].width > ws.column_dimensions["A"].width
+    facts = {row[0].value: row[1].value for row in wb["Overview"].iter_rows(min_row=3) if row[0].value}
+    assert facts["Agreement id"] == "pilot" and facts["Requirements"] == str(len(rows))
+    assert facts["Mandatory (shall)"] == str(shall)
+
+
+def test_requirement_text_keeps_lists_and_tables(library):
+    from generator.requirements import requirements
+
+    alpha = next(r for r in requirements(_draft(library)) if r.clause.startswith("alpha@"))
+    draft_alpha = next(c for c in _draft(library).clauses if c.id == "alpha")
+    words = {w for block in draft_alpha.blocks for w in str(block).split() if w.isalpha() and len(w) > 3}
+    assert "Report | Content" in alpha.text and "\n1. " in alpha.text
+    assert all(w in alpha.text for w in ("Monthly", "deviations"))
+    assert words  # the comparison above would be empty otherwise
+
+
+def test_spreadsheet_keeps_formula_like_text_as_text(library, klausul, tmp_path):
+    path = library / "clauses" / "gamma.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "verification: {sv: Instruktionen., en: The instruction.}",
+        "verification: {sv: '=SUM(A1:A2)', en: '=SUM(A1:A2)'}"), encoding="utf-8")
+    out = tmp_path / "req.xlsx"
+    assert klausul(library, "export", "requirements", "pilot", "-o", str(out)).exit_code == 0
+    ws = openpyxl.load_workbook(out)["Requirement list"]
+    cell = next(c for c in ws["F"] if c.value == "=SUM(A1:A2)")
+    assert cell.data_type == "s"
+
+
+def test_requirement_exports_are_reproducible(library, klausul, tmp_path):
+    for fmt in ("xlsx", "docx", "csv"):
+        a, b = tmp_path / f"a.{fmt}", tmp_path / f"b.{fmt}"
+        for target in (a, b):
+            assert klausul(library, "export", "requirements", "pilot", "--format", fmt, "-o", str(target)).exit_code == 0
+        assert a.read_bytes() == b.read_bytes(), fmt
+
+
+def test_requirement_csv_and_word_list_every_clause(library, klausul, tmp_path):
+    draft = _draft(library)
+    result = klausul(library, "export", "requirements", "pilot", "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert [r["Clause"] for r in rows] == [f"{c.id}@{c.version}" for c in draft.clauses]
+    out = tmp_path / "req.docx"
+    assert klausul(library, "export", "requirements", "pilot", "--format", "docx", "-o", str(out)).exit_code == 0
+    document = docx.Document(str(out))
+    (table_rows,) = [len(t.rows) for t in document.tables if t.rows[0].cells[0].text == "No."][:1] or [0]
+    texts = [t for _, t in paragraphs(out)]
+    assert "Requirement list" in texts and all(c.title in texts for c in draft.clauses)
+    assert sum(len(t.rows) - 1 for t in document.tables if t.rows[0].cells[0].text == "No.") == len(draft.clauses)
+    assert table_rows >= 2
+
+
+def test_xlsx_goes_to_output_by_default_and_csv_to_stdout(library, klausul):
+    result = klausul(library, "export", "requirements", "pilot")
+    assert result.exit_code == 0 and (library / "output" / "pilot.requirements.xlsx").is_file()
+    assert not list((library / "output").glob(".*.tmp"))
+
+
+# --- follow-up plan ---------------------------------------------------------------------------
+
+def test_calendar_parses_with_recurring_events_from_the_start_date(library, klausul):
+    result = klausul(library, "followup", "pilot", "--format", "ics")
+    assert result.exit_code == 0, result.stderr
+    raw = result.stdout_bytes
+    assert all(len(line) <= 75 for line in raw.split(b"\r\n"))
+    calendar = Calendar.from_ical(raw)
+    events = {str(e["UID"]): e for e in calendar.walk("VEVENT")}
+    # alpha is monthly, beta quarterly (start 2027-03-31 → the 28th); gamma is per event: no calendar entry
+    assert sorted(events) == ["pilot.alpha@klausul", "pilot.beta@klausul"]
+    expected = {"pilot.alpha@klausul": [dt.date(2027, 4, 28), dt.date(2027, 5, 28), dt.date(2027, 6, 28)],
+                "pilot.beta@klausul": [dt.date(2027, 6, 28), dt.date(2027, 9, 28), dt.date(2027, 12, 28)]}
+    for uid, event in events.items():
+        start = event.decoded("DTSTART")
+        rule = rrulestr(event["RRULE"].to_ical().decode(), dtstart=dt.datetime.combine(start, dt.time()))
+        assert [d.date() for d in rule[:3]] == expected[uid]
+    assert "Results of restore tests" in str(events["pilot.beta@klausul"]["DESCRIPTION"])
+
+
+def test_plan_in_markdown_csv_and_the_word_draft(library, klausul, tmp_path):
+    md = klausul(library, "followup", "pilot").stdout
+    assert "| 5.1 | Processing on instructions: Deviations from the instruction. | Supplier | – | Per event |" in md
+    rows = list(csv.DictReader(io.StringIO(klausul(library, "followup", "pilot", "--format", "csv").stdout)))
+    assert [(r["clause"], r["frequency"], r["first_due"], r["by"]) for r in rows] == [
+        ("beta", "quarterly", "2027-06-28", "joint"), ("alpha", "monthly", "2027-04-28", "supplier"),
+        ("gamma", "per-event", "", "supplier")]
+    assert klausul(library, "build", "pilot", "--out", str(tmp_path)).exit_code == 0
+    texts = [t for _, t in paragraphs(tmp_path / "pilot.docx")]
+    annex = texts.index("Annex 2 \u2013 Follow-up plan")
+    assert "2027-06-28" in texts[annex:] and texts.index("Annex 3 \u2013 Clause register") > annex
+
+
+def test_plan_without_start_date_asks_for_one(library, klausul, tmp_path):
+    result = klausul(library, "followup", "gaps", "--format", "ics", "-o", str(tmp_path / "out" / "plan.ics"))
+    assert result.exit_code == 1
+    assert "agreements/gaps.yaml:1: start_date: the follow-up plan counts" in result.stderr
+    assert "[missing-start-date]" in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("start, every, first", [
+    ("2027-01-31", "monthly", "2027-02-28"), ("2027-01-15", "half-yearly", "2027-07-15"),
+    ("2027-11-30", "quarterly", "2028-02-28"), ("2027-03-01", "every-2-years", "2029-03-01"),
+    ("2027-03-01", "per-event", None)])
+def test_first_due_dates(start, every, first):
+    from generator.followup import first_due
+
+    due = first_due(start, every)
+    assert (due.isoformat() if due else None) == first
