@@ -11,6 +11,7 @@ from .followup import plan
 from .errors import BuildError, UsageError
 from .i18n import CATEGORIES, FORUMS, FREQUENCIES, LABELS, join_words, pick
 from .markup import parse, resolve
+from .model import Paragraph, Styled, Text
 from .model import AgreementSpec, Clause, Draft, DraftClause, Library, Section, Service, ServiceRow
 from .parameters import ASPECTS, classification_level, format_value, value_for_service
 
@@ -26,7 +27,7 @@ def assemble(library: Library, agreement_id: str) -> Draft:
     excluded = {e.clause for e in spec.exclude if e.clause}
     chosen = [c for c in _ordered(library.clauses.values()) if c.id not in excluded]
     drafted = tuple(d for c in chosen if (d := _draft_clause(c, spec, services)) is not None)
-    _check_security_protection(spec, services, drafted)
+    _check_security_protection(library, spec, services, drafted)
     excluded_covers = {cid: library.clauses[cid].covers for cid in excluded}
     sections = _sections(drafted, lang)
     return Draft(
@@ -43,16 +44,24 @@ def assemble(library: Library, agreement_id: str) -> Draft:
     )
 
 
-def _check_security_protection(spec: AgreementSpec, services: list[Service], drafted: tuple[DraftClause, ...]) -> None:
-    """Level 4 is outside a normal agreement: refuse unless a security-protection clause covers it."""
-    protected = {sid for d in drafted if d.category == "security-protection" for sid in d.services}
+def _check_security_protection(library: Library, spec: AgreementSpec, services: list[Service],
+                               drafted: tuple[DraftClause, ...]) -> None:
+    """Level 4 is outside a normal agreement: refuse unless a security-protection clause made for it applies.
+
+    Only a clause whose own rules demand level 4 counts; a general trigger clause that applies to
+    every service says nothing about an actual security-protection agreement.
+    """
+    protected = {sid for d in drafted if d.category == "security-protection"
+                 and max((library.clauses[d.id].applies_to.get("min_level") or {0: 0}).values()) >= 4
+                 for sid in d.services}
     for service in services:
         aspects = [a for a in ASPECTS if service.classification[a] >= 4]
         if aspects and service.id not in protected:
             raise BuildError(
                 f"{service.path}: service '{service.id}' is classified at level 4 ({', '.join(aspects)}), "
                 f"which calls for a security-protection agreement (säkerhetsskyddsavtal); agreement "
-                f"'{spec.id}' has no approved security-protection clause that applies to it, so no draft "
+                f"'{spec.id}' has no approved security-protection clause for level 4 (applies_to min_level 4) "
+                f"that applies to it, so no draft "
                 f"is made (add or include one, or do not exclude it)")
 
 
@@ -109,6 +118,10 @@ def _draft_clause(clause: Clause, spec: AgreementSpec, services: list[Service]) 
     except KeyError as exc:
         raise BuildError(f"{clause.path}: clause '{clause.id}': placeholder '{{{{ {exc.args[0]} }}}}' "
                          f"has no value") from None
+    if len(selected) < len(services):  # say which services a clause binds when it is not all of them
+        names = join_words([s.name[lang] for s in selected], lang)
+        blocks = (Paragraph((Styled("emphasis", (Text(LABELS[lang]["applies_to"].format(services=names)),)),)),
+                  *blocks)
     followup = clause.followup or {}
     return DraftClause(
         id=clause.id, version=clause.version, status=clause.status, category=clause.category,

@@ -53,6 +53,7 @@ LABELS = {
         "req_no": "Nr", "category": "Kategori", "requirement": "Krav", "clause": "Klausul", "covers": "Täcker",
         "overview": "Översikt", "library": "Klausulbibliotek", "generator": "Skapad med",
         "count_requirements": "Antal krav", "parties": "Parter", "library_fingerprint": "Bibliotekets fingeravtryck",
+        "applies_to": "Punkten gäller {services}.",
         "followup_plan": "Uppföljningsplan",
         "followup_intro": "Planen anger vad som ska rapporteras eller granskas, av vem, i vilket forum och hur "
                           "ofta. Första tillfället infaller en period efter avtalets startdatum {start}, på "
@@ -115,6 +116,7 @@ LABELS = {
         "req_no": "No.", "category": "Category", "requirement": "Requirement", "clause": "Clause",
         "covers": "Covers", "overview": "Overview", "library": "Clause library", "generator": "Generated with",
         "count_requirements": "Requirements", "parties": "Parties", "library_fingerprint": "Library fingerprint",
+        "applies_to": "This clause applies to {services}.",
         "followup_plan": "Follow-up plan",
         "followup_intro": "The plan states what is reported or reviewed, by whom, in which forum and how "
                           "often. The first occurrence falls one period after the agreement's start date "

@@ -25,7 +25,10 @@ def _draft(root: Path, agreement: str = "pilot"):
 
 
 def _first_text(clause) -> str:
-    return _sp(plain_text(next(b for b in clause.blocks if isinstance(b, Paragraph)).inlines))
+    """The first paragraph of the clause's own text (after any note on which services it binds)."""
+    body = [b for b in clause.blocks if isinstance(b, Paragraph) and not plain_text(b.inlines).startswith(
+        ("This clause applies to", "Punkten gäller"))]
+    return _sp(plain_text(body[0].inlines))
 
 
 def _sp(text):
@@ -182,3 +185,18 @@ def test_level_4_brings_in_the_security_protection_clause_and_top_level_values(l
 def _level_3_rto(root: Path) -> str:
     _edit(root / "services" / "hall.yaml", lambda d: d["classification"].update(availability=3))
     return next(c for c in _draft(root).clauses if c.id == "beta").values["rto"]
+
+
+def test_a_clause_for_some_services_names_them_in_the_draft(library):
+    draft = _draft(library)
+    beta = next(c for c in draft.clauses if c.id == "beta")  # hall only
+    alpha = next(c for c in draft.clauses if c.id == "alpha")  # desk and hall: all services
+    assert plain_text(beta.blocks[0].inlines) == "This clause applies to Data hall."
+    assert not plain_text(alpha.blocks[0].inlines).startswith("This clause applies")
+
+
+def test_a_general_security_protection_clause_does_not_unlock_level_4(library):
+    _clause(library, "security-protection-trigger", "security-protection", {})
+    _edit(library / "services" / "hall.yaml", lambda d: d["classification"].update(confidentiality=4))
+    with pytest.raises(BuildError, match="no approved security-protection clause for level 4"):
+        _draft(library)
