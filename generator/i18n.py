@@ -162,6 +162,7 @@ UNITS = {  # unit: ((sv singular, sv plural), (en singular, en plural))
     "minutes": (("minut", "minuter"), ("minute", "minutes")),
     "hours": (("timme", "timmar"), ("hour", "hours")),
     "days": (("dag", "dagar"), ("day", "days")),
+    "day-periods": (("dygn", "dygn"), ("day", "days")),  # whole 24-hour periods, from hours
     "working-days": (("arbetsdag", "arbetsdagar"), ("working day", "working days")),
     "weeks": (("vecka", "veckor"), ("week", "weeks")),
     "months": (("månad", "månader"), ("month", "months")),
@@ -228,6 +229,9 @@ def format_quantity(value: int | float, unit: str | None, lang: str) -> str:
         return number
     if unit == "percent":
         return f"{number}\u00a0%" if lang == "sv" else f"{number}%"
+    if unit == "hours" and value >= 96 and value % 24 == 0:
+        # "5 dygn" reads better than "120 timmar" and means the same; 72 hours stays as the law says it
+        return format_quantity(value // 24, "day-periods", lang)
     singular, plural = pick(UNITS[unit], lang)
     return f"{number}\u00a0{singular if value == 1 else plural}"
 

@@ -200,3 +200,13 @@ def test_a_general_security_protection_clause_does_not_unlock_level_4(library):
     _edit(library / "services" / "hall.yaml", lambda d: d["classification"].update(confidentiality=4))
     with pytest.raises(BuildError, match="no approved security-protection clause for level 4"):
         _draft(library)
+
+
+@pytest.mark.parametrize("value, unit, lang, text", [
+    (1, "hours", "sv", "1\u00a0timme"), (72, "hours", "sv", "72\u00a0timmar"), (120, "hours", "sv", "5\u00a0dygn"),
+    (168, "hours", "en", "7\u00a0days"), (100, "hours", "en", "100\u00a0hours"), (99.5, "percent", "sv", "99,5\u00a0%"),
+    (99.5, "percent", "en", "99.5%"), (1, "working-days", "en", "1\u00a0working day")])
+def test_quantities_read_as_written_contract_language(value, unit, lang, text):
+    from generator.i18n import format_quantity
+
+    assert format_quantity(value, unit, lang) == text
