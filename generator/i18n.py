@@ -22,7 +22,7 @@ LABELS = {
                          "leverans av de tjänster som anges nedan.",
         "services": "Tjänster och informationsklassning",
         "services_intro": "Kraven i avtalet utgår från Kundens informationsklassning av varje tjänst "
-                          "(nivå 0 försumbar, 1 måttlig, 2 betydande, 3 allvarlig skada).",
+                          "(nivå 0 försumbar, 1 måttlig, 2 betydande, 3 allvarlig, 4 synnerligen allvarlig skada).",
         "service": "Tjänst", "type": "Typ", "confidentiality": "Konfidentialitet",
         "integrity": "Riktighet", "availability": "Tillgänglighet", "personal_data": "Personuppgifter",
         "yes": "Ja", "no": "Nej",
@@ -85,7 +85,7 @@ LABELS = {
         "services": "Services and information classification",
         "services_intro": "The requirements of this agreement follow from the Customer's information "
                           "classification of each service (level 0 negligible, 1 moderate, 2 significant, "
-                          "3 serious harm).",
+                          "3 serious, 4 extremely serious harm).",
         "service": "Service", "type": "Type", "confidentiality": "Confidentiality",
         "integrity": "Integrity", "availability": "Availability", "personal_data": "Personal data",
         "yes": "Yes", "no": "No",
@@ -236,7 +236,9 @@ def format_quantity(value: int | float, unit: str | None, lang: str) -> str:
     return f"{number}\u00a0{singular if value == 1 else plural}"
 
 
-def coverage_note(item, lang: str) -> str:
-    """The 'clauses / reason' cell of a checklist row: covering clauses, partial ones marked, then any reason."""
-    names = [f"{c} ({LABELS[lang]['in_part']})" if c in item.partial else c for c in item.clauses]
+def coverage_note(item, lang: str, numbers: dict[str, str] | None = None) -> str:
+    """The 'clauses / reason' cell of a checklist row: covering clauses (by their number in the
+    draft when `numbers` maps ids to them), partial ones marked, then any reason."""
+    numbers = numbers or {}
+    names = [numbers.get(c, c) + (f" ({LABELS[lang]['in_part']})" if c in item.partial else "") for c in item.clauses]
     return " \u2013 ".join(part for part in (", ".join(names), item.reason or "") if part)

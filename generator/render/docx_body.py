@@ -103,6 +103,7 @@ def _signatures(draft: Draft, h: _Headings) -> str:
 
 def _coverage_annex(draft: Draft, h: _Headings, number: int) -> str:
     labels = LABELS[draft.language]
+    numbers = {c.id: n for n, c in draft.numbered_clauses()}  # a reader of the draft finds clauses by number
     out = [h.heading(f"{labels['annex']} {number} \u2013 {labels['coverage']}", 1, "AnnexHeading", number=False),
            paragraph(run(labels["coverage_intro"]))]
     for cat in draft.coverage:
@@ -111,7 +112,7 @@ def _coverage_annex(draft: Draft, h: _Headings, number: int) -> str:
                              "ClauseMeta", keep_next=True))
         header = [cell_text(labels[k], bold=True) for k in ("item", "title", "reference", "status", "clauses_or_reason")]
         rows = [[cell_text(i.id), cell_text(i.title), cell_text(i.reference), cell_text(labels[i.status], bold=i.unresolved()),
-                 cell_text(coverage_note(i, draft.language))] for i in cat.items]
+                 cell_text(coverage_note(i, draft.language, numbers))] for i in cat.items]
         out.append(table(header, rows, [850, 2835, 1700, 1134, 2552]))
     return "".join(out)
 
@@ -123,7 +124,7 @@ def _followup_annex(draft: Draft, h: _Headings, number: int) -> str:
     header = [cell_text(labels[k], bold=True) for k in COLUMNS]
     rows = [[cell_text(cell) for cell in plan_row(i, draft.language)] for i in draft.followup]
     return (h.heading(f"{labels['annex']} {number} \u2013 {labels['followup_plan']}", 1, "AnnexHeading", number=False)
-            + paragraph(run(plan_intro(draft))) + table(header, rows, [737, 3402, 1247, 1361, 1134, 1191]))
+            + paragraph(run(plan_intro(draft))) + table(header, rows, [624, 2948, 1474, 1701, 1077, 1248]))
 
 
 def _register_annex(draft: Draft, h: _Headings, number: int) -> str:

@@ -75,7 +75,7 @@ def render_markdown(draft: Draft) -> str:
         for sub, clause in enumerate(section.clauses, 1):
             lines += [f"### {number}.{sub} {escape(clause.title)}", ""] + blocks(clause.blocks)
             lines += [f"*{escape(clause_meta(clause, draft.language))}*", ""]
-    lines += coverage_lines(draft, f"{labels['annex']} 1 – {labels['coverage']}")
+    lines += coverage_lines(draft, f"{labels['annex']} 1 – {labels['coverage']}", by_number=True)
     lines += followup_lines(draft, f"{labels['annex']} 2 – {labels['followup_plan']}")
     lines += [f"## {labels['annex']} 3 – {labels['register']}", ""]
     lines += table([labels[k] for k in ("clause_id", "title", "version", "obligation", "hash")],
@@ -88,16 +88,18 @@ def render_markdown(draft: Draft) -> str:
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-def coverage_lines(draft: Draft, heading: str) -> list[str]:
-    """The coverage checklist as Markdown lines under a level-2 heading."""
+def coverage_lines(draft: Draft, heading: str, by_number: bool = False) -> list[str]:
+    """The coverage checklist as Markdown lines under a level-2 heading; clauses by id, or by
+    their section number when the checklist is an annex of the draft itself."""
     labels = LABELS[draft.language]
+    numbers = {c.id: n for n, c in draft.numbered_clauses()} if by_number else None
     lines = [f"## {heading}", ""]
     for cat in draft.coverage:
         lines += [f"### {escape(cat.title)}", "", f"{escape(cat.source)}, {escape(cat.version)}. "
                   + labels["summary"].format(**cat.summary()), ""]
         lines += table([labels[k] for k in ("item", "title", "reference", "status", "clauses_or_reason")],
                        [[escape(i.id), escape(i.title), escape(i.reference), labels[i.status],
-                         escape(coverage_note(i, draft.language))] for i in cat.items])
+                         escape(coverage_note(i, draft.language, numbers))] for i in cat.items])
     return lines
 
 
