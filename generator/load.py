@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, Iterable
 
 import yaml
 
@@ -19,6 +19,12 @@ except AttributeError:  # pragma: no cover - depends on how PyYAML was built
 # from the path and every document is one small file that diffs well.
 KINDS = {"clauses": "clause", "services": "service", "agreements": "agreement", "catalogs": "catalog"}
 MAX_FILE_BYTES = 1024 * 1024
+# The deepest document the schemas describe is 5 levels; libyaml's composer recurses in C and
+# crashes the process (SIGSEGV) somewhere past 10,000 levels, so depth is checked before composing.
+MAX_DEPTH = 20
+_STR_TAG = "tag:yaml.org,2002:str"
+_YAML_WORDS = {True: "true", False: "false", None: "null"}
+_UTF16_32_BOMS = (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff", b"\xff\xfe", b"\xfe\xff")
 
 KeyPath = tuple
 
@@ -68,11 +74,21 @@ def library_files(root: Path) -> list[tuple[str, Path]]:
 
 def load_library(root: Path) -> tuple[list[Source], list[Diagnostic]]:
     """Parse every library file under root; problems come back as diagnostics, never raised."""
+    return load_blobs((file.relative_to(root).as_posix(), file.read_bytes) for _kind, file in library_files(root))
+
+
+def kind_of(rel: str) -> str | None:
+    """The document kind of a library-relative path (clauses/x.yaml → clause), None if not a library file."""
+    folder, _, rest = rel.partition("/")
+    return KINDS.get(folder) if rest and rel.endswith((".yaml", ".yml")) else None
+
+
+def load_blobs(files: Iterable[tuple[str, bytes | Callable[[], bytes]]]) -> tuple[list[Source], list[Diagnostic]]:
+    """Parse (library-relative path, bytes) pairs, from disk or a git revision; the kind comes from the path."""
     sources, problems = [], []
-    for kind, file in library_files(root):
-        rel = file.relative_to(root).as_posix()
+    for rel, raw in files:
         try:
-            sources.append(load_file(file, kind, rel))
+            sources.append(parse_source(raw() if callable(raw) else raw, kind_of(rel), rel))
         except _YamlProblem as exc:
             problems.append(Diagnostic(rel, exc.line, "", exc.message, exc.code))
     return sources, problems
@@ -80,11 +96,16 @@ def load_library(root: Path) -> tuple[list[Source], list[Diagnostic]]:
 
 def load_file(file: Path, kind: str, rel: str) -> Source:
     """Parse one file; raises _YamlProblem with the line of the first problem."""
-    raw = file.read_bytes()
+    return parse_source(file.read_bytes(), kind, rel)
+
+
+def parse_source(raw: bytes, kind: str, rel: str) -> Source:
+    """Parse one file's bytes; raises _YamlProblem with the line of the first problem."""
     if len(raw) > MAX_FILE_BYTES:
         raise _YamlProblem(1, f"file is {len(raw)} bytes; the limit is {MAX_FILE_BYTES}", "file-too-large")
     text = _decode(raw)
     try:
+        _check_events(text)
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -92,6 +113,10 @@ def load_file(file: Path, kind: str, rel: str) -> Source:
         if "\t" in _line_text(text, line):
             raise _YamlProblem(line, "tab character in indentation; indent with spaces", "yaml-tab") from None
         raise _YamlProblem(line, f"YAML syntax: {exc.problem or exc.context}", "yaml-syntax") from None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow anywhere in a file
+        line = text[: exc.position].count("\n") + 1
+        raise _YamlProblem(line, f"character U+{exc.character:04X} is not allowed in a document",
+                           "forbidden-character") from None
     except yaml.YAMLError as exc:
         raise _YamlProblem(1, f"YAML syntax: {exc}", "yaml-syntax") from None
     if node is None:
@@ -103,12 +128,36 @@ def load_file(file: Path, kind: str, rel: str) -> Source:
     return source
 
 
+def _check_events(text: str) -> None:
+    """Refuse anchors, aliases, tags and deep nesting before anything is built from the events.
+
+    The parser keeps its state on the heap, so this pass is safe on any input; composing is not.
+    """
+    depth = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        line = event.start_mark.line + 1
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise _YamlProblem(line, "YAML anchors and aliases are not allowed", "yaml-alias")
+        tag = getattr(event, "tag", None)
+        if tag and not (tag == _STR_TAG or (isinstance(event, yaml.ScalarEvent) and tag == "!")):
+            raise _YamlProblem(line, f"YAML tags are not allowed (found '{tag}'); write a plain value",
+                               "yaml-tag")
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise _YamlProblem(line, f"nested more than {MAX_DEPTH} levels deep", "yaml-depth")
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+
+
 def _line_text(text: str, line: int) -> str:
     lines = text.splitlines()
     return lines[line - 1] if 0 < line <= len(lines) else ""
 
 
 def _decode(raw: bytes) -> str:
+    if raw.startswith(_UTF16_32_BOMS):  # what "Unicode" means in some Windows editors
+        raise _YamlProblem(1, "file is UTF-16 or UTF-32 text; save it as UTF-8", "not-utf8")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -137,7 +186,15 @@ class _Builder:
             return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
         if node.style in ("|", ">"):
             self.source.block_scalars.add(path)
-        return self.constructor.construct_object(node)
+        return self._scalar(node)
+
+    def _scalar(self, node: yaml.ScalarNode) -> Any:
+        try:
+            return self.constructor.construct_object(node)
+        except (ValueError, OverflowError, yaml.YAMLError) as exc:  # 2027-02-30, a 5,000-digit number
+            value = node.value if len(node.value) <= 40 else node.value[:40] + "..."
+            problem = f"is not a valid date ({exc})" if node.tag.endswith("timestamp") else "cannot be read"
+            raise _YamlProblem(node.start_mark.line + 1, f"'{value}' {problem}", "yaml-value") from None
 
     def _mapping(self, node: yaml.MappingNode, path: KeyPath) -> dict:
         result: dict = {}
@@ -145,7 +202,10 @@ class _Builder:
             line = key_node.start_mark.line + 1
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
                 raise _YamlProblem(line, "keys must be plain scalars (no merge keys or complex keys)", "yaml-key")
-            key = self.constructor.construct_object(key_node)
+            key = self._scalar(key_node)
+            if key is None or isinstance(key, bool):  # YAML 1.1 reads yes/no/on/off/~ as true/false/null
+                raise _YamlProblem(line, f"key '{key_node.value}' is read as {_YAML_WORDS[key]}; quote it: "
+                                   f"'{key_node.value}'", "yaml-key")
             if key in result:
                 first = self.source.lines[path + (key,)]
                 raise _YamlProblem(line, f"duplicate key '{key}' (first at line {first})", "duplicate-key")

@@ -11,6 +11,7 @@ import cerberus
 from cerberus.errors import BasicErrorHandler
 
 from .errors import Diagnostic
+from .fastschema import conforms
 from .load import Source
 from .parameters import declaration_problems, value_problem
 from .placeholders import scan
@@ -43,7 +44,18 @@ def validate(sources: list[Source]) -> list[Diagnostic]:
         problems += found
         if not found:
             valid.append(source)
-    return problems + _CrossCheck(valid).run()
+    return problems + cross_check(valid)
+
+
+def cross_check(sources: list[Source]) -> list[Diagnostic]:
+    """The problems between documents (ids, references, placeholders, values) of schema-valid sources."""
+    return _CrossCheck(sources).run()
+
+
+def _escapes(path: str) -> bool:
+    """Whether a library-relative path could lead outside the library (absolute, a drive, `..`)."""
+    parts = re.split(r"[/\\]", path)
+    return path.startswith(("/", "\\")) or bool(re.match(r"[A-Za-z]:", path)) or ".." in parts
 
 
 def _diag(source: Source, path: tuple, message: str, code: str, line: int | None = None,
@@ -56,6 +68,8 @@ def _diag(source: Source, path: tuple, message: str, code: str, line: int | None
 def schema_problems(source: Source) -> list[Diagnostic]:
     """The source's problems against the cerberus schema of its kind."""
     rules = schema(source.kind)
+    if conforms(rules, source.data):  # fast path; cerberus only for documents that may have problems
+        return _string_problems(source, source.data, ())
     validator = cerberus.Validator(rules)
     if validator.validate(source.data):
         return _string_problems(source, source.data, ())
@@ -275,6 +289,9 @@ class _CrossCheck:
             clause = self.by_kind["clause"].get(ident)
             if clause and clause.data["status"] == "retired":
                 self.add(source, ("include", i), f"clause '{ident}' is retired", "retired-clause", severity="warning")
+        if (template := data.get("template")) and _escapes(template):
+            self.add(source, ("template",), f"template '{template}' must be a path inside the library, "
+                     "relative to it", "path-outside-library")
         roles = [party["role"] for party in data["parties"]]
         for role in ("customer", "supplier"):
             if role not in roles:
