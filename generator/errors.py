@@ -55,6 +55,10 @@ class UsageError(KlausulError):
     exit_code = EXIT_USAGE
 
 
+class GitError(UsageError):
+    """A revision or repository git cannot give us: unknown revision, shallow history, no repository, no git."""
+
+
 class OutputError(KlausulError):
     """A template cannot be used or an output file cannot be written."""
 

@@ -7,9 +7,8 @@ import json
 from pathlib import Path
 
 from .errors import Diagnostic, KlausulError, LibraryError, UsageError
-from .load import KINDS, load_library
+from .load import KINDS
 from .model import AgreementSpec, Catalog, CatalogItem, Clause, Exclusion, Library, Party, Service
-from .validate import validate
 
 
 def check_root(root: Path) -> Path:
@@ -40,18 +39,26 @@ def diagnose(root: Path) -> list[Diagnostic]:
 
 
 def _load_checked(root: Path) -> tuple[list, list[Diagnostic]]:
-    sources, problems = load_library(check_root(root))
+    from .cache import load_checked  # the same answer as load_library + validate, reused when unchanged
+
+    sources, problems = load_checked(check_root(root))
     if not sources and not problems:
         return [], [Diagnostic(".", 1, "", "the library has no YAML files", "empty-library")]
-    return sources, problems + validate(sources)
+    return sources, problems
 
 
 def open_library(root: Path) -> tuple[Library, list[Diagnostic]]:
     """The typed library and its warnings; LibraryError with every error when it has any."""
     sources, problems = _load_checked(root)
+    return open_sources(root, sources, problems)
+
+
+def open_sources(root: Path, sources: list, problems: list[Diagnostic], where: str = "the library"
+                 ) -> tuple[Library, list[Diagnostic]]:
+    """The typed library of sources already loaded (from disk or a git revision) and validated."""
     errors = [d for d in problems if d.severity == "error"]
     if errors:
-        raise LibraryError(f"{len(errors)} problem(s) in the library", errors)
+        raise LibraryError(f"{len(errors)} problem(s) in {where}", errors)
     return _typed(root, sources), problems
 
 

@@ -272,6 +272,15 @@ class CatalogCoverage:
 
 
 @dataclass(frozen=True)
+class Provenance:
+    """Where a draft came from: the library's git commit, and hashes of the inputs beside its clauses."""
+
+    commit: str | None = None
+    dirty: bool = False  # the library's files differed from the commit
+    inputs: tuple[tuple[str, str, str], ...] = ()  # (kind, id, sha256) of the agreement, services, catalogs
+
+
+@dataclass(frozen=True)
 class Draft:
     """One agreement, assembled: everything a writer needs and nothing it must look up."""
 
@@ -290,6 +299,7 @@ class Draft:
     generator_version: str
     start_date: str | None = None
     followup: tuple[FollowupItem, ...] = ()
+    provenance: Provenance | None = None  # set by the build layer, which can ask git
 
     @property
     def clauses(self) -> tuple[DraftClause, ...]:
