@@ -15,7 +15,7 @@ COVERAGE_FORMATS = ("coverage.json", "coverage.md")
 def build_files(library: Library, agreement_id: str, formats: tuple[str, ...] = ("docx",),
                 template: Path | None = None) -> tuple[Draft, dict[str, bytes]]:
     """The draft and its files: the requested formats plus the coverage checklist."""
-    draft = assemble(library, agreement_id)
+    draft = _assembled(library, agreement_id, stamped="docx" in formats)
     template_bytes, template_name = _template(library, agreement_id, template)
     files = {}
     for fmt in tuple(formats) + COVERAGE_FORMATS:
@@ -23,6 +23,22 @@ def build_files(library: Library, agreement_id: str, formats: tuple[str, ...] = 
         options = {"template": template_bytes, "template_name": template_name} if fmt == "docx" else {}
         files[f"{draft.id}{suffix}"] = render(fmt, draft, **options)
     return draft, files
+
+
+def _assembled(library: Library, agreement_id: str, stamped: bool) -> Draft:
+    """The draft; for Word output stamped with its provenance (git commit, input hashes) for the manifest."""
+    draft = assemble(library, agreement_id)
+    if not stamped:
+        return draft
+    from .gitrev import library_state
+    from .provenance import stamp
+
+    if _GIT_STATE[0] is not library:  # ask git once per opened library, not once per agreement
+        _GIT_STATE[:] = [library, library_state(Path(library.root))]
+    return stamp(draft, library, _GIT_STATE[1])
+
+
+_GIT_STATE: list = [None, None]  # the last library stamped, and its (commit, dirty) or None outside git
 
 
 def _template(library: Library, agreement_id: str, override: Path | None) -> tuple[bytes | None, str]:
@@ -46,7 +62,7 @@ def _template(library: Library, agreement_id: str, override: Path | None) -> tup
 
 def render_one(library: Library, agreement_id: str, fmt: str) -> tuple[Draft, bytes]:
     """One agreement in one writer's format (requirement lists and follow-up plans)."""
-    draft = assemble(library, agreement_id)
+    draft = _assembled(library, agreement_id, stamped=fmt.endswith("docx"))
     if fmt.startswith("followup.") and draft.start_date is None:
         spec = library.agreements[agreement_id]
         raise BuildError(f"agreement '{agreement_id}' has no start date", [Diagnostic(

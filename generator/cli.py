@@ -23,6 +23,10 @@ class _Klausul(click.Group):
         except KlausulError as exc:
             from .report import print_error
 
+            if ctx.params.get("debug"):  # asked for: where the error was raised, before the message
+                import traceback
+
+                traceback.print_exc()
             ctx.exit(print_error(exc))
         except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
@@ -132,13 +136,140 @@ def _render_one(root: Path, agreement: str, fmt: str, output: Path | None) -> No
               help="Draft format; repeat for both  [default: docx]")
 @click.option("--template", type=click.Path(dir_okay=False, exists=True, path_type=Path),
               help="A Word template of your own instead of the agreement's or the shipped one.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Agreements built at the same time, in worker processes  [default: number of cores]")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar and no line per built agreement; "
+              "errors and the summary line are still printed.")
 @click.pass_obj
 def build(root: Path, agreements: tuple[str, ...], out: Path | None, formats: tuple[str, ...],
-          template: Path | None) -> None:
+          template: Path | None, jobs: int | None, quiet: bool) -> None:
     """Write the draft and its coverage checklist for each AGREEMENT (default: all)."""
-    from .report import build_all
+    from .batch import build_all
 
-    click.get_current_context().exit(build_all(root, agreements, out or root / "output", formats or ("docx",), template))
+    click.get_current_context().exit(build_all(root, agreements, out or root / "output", formats or ("docx",),
+                                               template, jobs, quiet))
+
+
+# --- review in git: diff, lint, verify, impact -------------------------------------------------
+
+@cli.command()
+@click.argument("revisions", nargs=-1, metavar="[REV_A [REV_B]]")
+@click.option("--format", "fmt", type=click.Choice(["text", "md", "json", "docx"]), default="text",
+              show_default=True, help="docx: a Word redline of --agreement with tracked changes.")
+@click.option("--agreement", help="The agreement to redline (with --format docx).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="File to write  [default: stdout; required for docx]")
+@click.option("--author", help="Author of the tracked changes  [default: REV_B's commit author, or git's user.name]")
+@click.option("--template", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="Word template for the redline instead of the agreement's.")
+@click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True)
+@click.option("--exit-code", is_flag=True, help="Exit 1 when the library differs between the revisions.")
+@click.pass_obj
+def diff(root: Path, revisions: tuple[str, ...], fmt: str, agreement: str | None, output: Path | None,
+         author: str | None, template: Path | None, color: str, exit_code: bool) -> None:
+    """Compare the library between REV_A and REV_B, clause by clause (default: HEAD and the working tree)."""
+    import os
+
+    from .errors import UsageError
+    from .report import deliver
+
+    old, new = _revision_pair(revisions)
+    if fmt == "docx" or agreement:
+        from .gitrev import WORKTREE, Repo, Revision
+        from .redline import agreement_redline
+
+        if fmt != "docx" or not agreement or output is None:
+            raise UsageError("a redline needs all of --format docx, --agreement ID and -o FILE")
+        repo = Repo(root)
+        revs = repo.resolve(old), repo.resolve(new) if new else Revision(WORKTREE)
+        deliver(agreement_redline(repo, *revs, agreement, author, template), output, output, text=False)
+        return
+    from .diff import diff_revisions
+    from .render.library_diff import WRITERS
+
+    result = diff_revisions(_library_root(root, new), old, new)
+    tty = output is None and click.get_text_stream("stdout").isatty() and "NO_COLOR" not in os.environ
+    colored = fmt == "text" and (color == "always" or (color == "auto" and tty))
+    text = WRITERS[fmt](result, color=colored) if fmt == "text" else WRITERS[fmt](result)
+    if output is None:
+        click.echo(text, nl=False, color=colored or None)  # click would strip colours from a pipe
+    else:
+        deliver(text.encode("utf-8"), output, output, text=True)
+    if exit_code and result.documents:
+        click.get_current_context().exit(EXIT_PROBLEMS)
+
+
+def _revision_pair(revisions: tuple[str, ...]) -> tuple[str, str | None]:
+    """(REV_A, REV_B or None for the working tree) from the arguments; 'A..B' works as in git."""
+    from .errors import UsageError
+
+    if len(revisions) > 2:
+        raise UsageError(f"diff takes at most two revisions, not {len(revisions)}")
+    if len(revisions) == 1 and ".." in revisions[0]:
+        a, _, b = revisions[0].partition("..")
+        return a or "HEAD", b or "HEAD"
+    return (revisions + ("HEAD",))[0], revisions[1] if len(revisions) == 2 else None
+
+
+def _library_root(root: Path, revision: str | None) -> Path:
+    from .library import check_root
+
+    return check_root(root) if revision is None else root  # the working tree must hold a library
+
+
+@cli.command()
+@click.option("--base", default="HEAD", show_default=True,
+              help="Compare the working tree with where it branched off this revision (git merge-base).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--strict", is_flag=True, help="Treat warnings (translation drift) as problems (exit 1).")
+@click.pass_obj
+def lint(root: Path, base: str, fmt: str, strict: bool) -> None:
+    """Review checks for pre-commit and CI: version bumps, translation drift, retired and draft clauses."""
+    from .lint import lint_repo, render_json, render_text
+
+    result = lint_repo(_library_root(root, None), base)
+    if fmt == "json":
+        click.echo(render_json(result, strict), nl=False)
+    else:
+        click.echo(render_text(result), nl=False, err=bool(result.problems))
+    click.get_current_context().exit(EXIT_PROBLEMS if result.failed(strict) else 0)
+
+
+@cli.command()
+@click.argument("file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option("--rev", default="HEAD", show_default=True, help="The revision of the library to check against.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.pass_obj
+def verify(root: Path, file: Path, rev: str, fmt: str) -> None:
+    """Check that FILE (a generated .docx) still matches the library, clause by clause; exit 1 if not."""
+    from .render.verify import WRITERS
+    from .verify import verify_repo
+
+    result = verify_repo(root, file, rev)
+    click.echo(WRITERS[fmt](result), nl=False)
+    click.get_current_context().exit(0 if result.matches else EXIT_PROBLEMS)
+
+
+@cli.command()
+@click.argument("clause")
+@click.option("--rev", default=None, help="A git revision of the library  [default: the working tree]")
+@click.option("--format", "fmt", type=click.Choice(["text", "md", "json"]), default="text", show_default=True)
+@click.pass_obj
+def impact(root: Path, clause: str, rev: str | None, fmt: str) -> None:
+    """The agreements and services that include CLAUSE: what a change to it touches."""
+    from .gitrev import WORKTREE, Repo, Revision, open_at
+    from .impact import impact as clause_impact
+    from .render.impact import WRITERS
+
+    if rev is None:
+        from .library import open_library
+
+        library, revision = open_library(root)[0], Revision(WORKTREE)
+    else:
+        repo = Repo(root)
+        revision = repo.resolve(rev)
+        library = open_at(repo.snapshot(revision), root)
+    click.echo(WRITERS[fmt](clause_impact(library, clause, revision)), nl=False)
 
 
 main = cli

@@ -36,31 +36,71 @@ def print_error(exc: KlausulError) -> int:
     return exc.exit_code
 
 
-def build_all(root: Path, agreements: tuple[str, ...], out: Path, formats: tuple[str, ...],
-              template: Path | None) -> int:
-    """Build each agreement in turn; one that fails does not stop the others."""
-    from .build import build_files
-    from .library import open_library
-    from .output import write_files
-
-    library, warnings = open_library(root)
+def print_warnings(warnings: list[Diagnostic]) -> None:
+    """Print the library's warnings, each marked as one."""
     for d in warnings:
         click.echo(f"{d} (warning)", err=True)
-    failed, worst = 0, EXIT_OK
-    for agreement in agreements or tuple(sorted(library.agreements)):
-        try:
-            draft, files = build_files(library, agreement, formats, template)
-            written = write_files(out, files)
-        except KlausulError as exc:
-            failed += 1
-            worst = max(worst, print_error(exc))
-            continue
-        summary = ", ".join(_summary(c) for c in draft.coverage)
-        click.echo(f"{agreement}: {', '.join(str(p) for p in written)} ({summary})")
-    if failed:
-        click.echo(f"klausul: {failed} agreement(s) failed", err=True)
-    return worst  # the most serious exit code of the agreements that failed
 
+
+def print_failure(failure) -> int:
+    """Print a batch.Failure like print_error prints the error it came from; its exit code."""
+    for d in failure.diagnostics:
+        click.echo(str(d), err=True)
+    click.echo(f"klausul: {failure.message}", err=True)
+    return failure.exit_code
+
+
+def coverage_summary(draft) -> str:
+    """One line per draft: each catalog's covered items, e.g. 'gdpr-art28 15/15 covered'."""
+    return ", ".join(_summary(c) for c in draft.coverage)
+
+
+class BatchReport:
+    """Prints a batch build: each agreement's lines in the order asked for, whatever order they
+    finish in; a progress bar on stderr when it is a terminal; the summary line at the end."""
+
+    def __init__(self, ids: list[str], quiet: bool = False):
+        self.total, self.quiet = len(ids), quiet
+        self.waiting: dict[int, tuple] = {}  # finished, not yet printed: index → (outcome, written)
+        self.next = self.built = self.failed = 0
+        self.worst = EXIT_OK
+        self.bar = None
+
+    def __enter__(self) -> "BatchReport":
+        if not self.quiet and click.get_text_stream("stderr").isatty():
+            self.bar = click.progressbar(length=self.total, label="building", show_pos=True,
+                                         file=click.get_text_stream("stderr"))
+            self.bar.__enter__()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(*exc_info)
+
+    def add(self, index: int, outcome, written: list[Path]) -> None:
+        """Record one agreement's outcome; print every line that is now next in order."""
+        self.waiting[index] = (outcome, written)
+        if self.next in self.waiting and self.bar is not None:
+            click.echo("\r\033[K", nl=False, err=True)  # clear the bar's line; the update draws it again
+        while self.next in self.waiting:
+            self._print(*self.waiting.pop(self.next))
+            self.next += 1
+        if self.bar is not None:
+            self.bar.update(1)
+
+    def _print(self, outcome, written: list[Path]) -> None:
+        if outcome.failure is not None:
+            self.failed += 1
+            self.worst = max(self.worst, print_failure(outcome.failure))
+            return
+        self.built += 1
+        if not self.quiet:
+            click.echo(f"{outcome.agreement}: {', '.join(str(p) for p in written)} ({outcome.summary})")
+
+    def finish(self, seconds: float) -> int:
+        """Print the summary line; the most serious exit code of the agreements that failed."""
+        click.echo(f"built {self.built}, failed {self.failed} in {seconds:.1f} s", err=True)
+        return self.worst
 
 
 def _summary(catalog: CatalogCoverage) -> str:

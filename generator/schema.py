@@ -9,7 +9,8 @@ from pathlib import Path
 import yaml
 
 
-def _schema_dir():
+def schema_dir():
+    """The folder of the schema files."""
     # In a checkout (and an editable install) the schemas are the repository's schemas/ folder;
     # a built wheel carries the same files as package data under generator/schemas/.
     checkout = Path(__file__).resolve().parent.parent / "schemas"
@@ -19,5 +20,5 @@ def _schema_dir():
 @functools.cache
 def schema(kind: str) -> dict:
     """The cerberus schema for `kind` (clause, service, agreement, catalog)."""
-    text = (_schema_dir() / f"{kind}.yaml").read_text(encoding="utf-8")
+    text = (schema_dir() / f"{kind}.yaml").read_text(encoding="utf-8")
     return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))

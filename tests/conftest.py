@@ -23,6 +23,12 @@ def update_golden(request) -> bool:
     return request.config.getoption("--update-golden")
 
 
+@pytest.fixture(autouse=True)
+def _cache_dir(tmp_path_factory, monkeypatch):
+    """Each test's validation cache (generator/cache.py) lives in a fresh temporary folder, never ~/.cache."""
+    monkeypatch.setenv("KLAUSUL_CACHE_DIR", str(tmp_path_factory.mktemp("klausul-cache")))
+
+
 @pytest.fixture
 def library(tmp_path: Path) -> Path:
     """A writable copy of tests/data/library."""

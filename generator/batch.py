@@ -1,0 +1,102 @@
+"""Build many agreements: in worker processes when there are several, reported in a fixed order.
+
+Workers only render (agreement → file bytes); the parent writes every file atomically and prints,
+so a Ctrl-C can never stop a worker half-way through a file, and the messages come out in the
+order of the agreements whatever order the workers finish in.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import Diagnostic, KlausulError
+from .model import Library
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A KlausulError as plain data, so that it can cross from a worker process."""
+
+    exit_code: int
+    message: str
+    diagnostics: tuple[Diagnostic, ...] = ()
+
+    @classmethod
+    def of(cls, exc: KlausulError) -> "Failure":
+        return cls(exc.exit_code, str(exc), tuple(exc.diagnostics))
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One agreement's result: its files and coverage summary, or why it failed."""
+
+    agreement: str
+    files: dict[str, bytes] = field(default_factory=dict)
+    summary: str = ""
+    failure: Failure | None = None
+
+
+# What every build of one batch shares; set in the parent, inherited by forked workers.
+_JOB: dict = {}
+
+
+def build_all(root: Path, agreements: tuple[str, ...], out: Path, formats: tuple[str, ...],
+              template: Path | None, jobs: int | None = None, quiet: bool = False) -> int:
+    """Build each agreement (all when none is named); the most serious exit code of those that failed."""
+    from .library import open_library
+    from .output import write_files
+    from .report import BatchReport, print_warnings
+    from .workers import default_jobs
+
+    started = time.perf_counter()
+    library, warnings = open_library(root)
+    print_warnings(warnings)
+    ids = list(agreements or sorted(library.agreements))
+    jobs = min(jobs or default_jobs(), len(ids)) or 1
+    report = BatchReport(ids, quiet)
+    with report:
+        for index, outcome in _outcomes(library, ids, formats, template, jobs):
+            written = []
+            if outcome.failure is None:
+                try:
+                    written = write_files(out, outcome.files)
+                except KlausulError as exc:
+                    outcome = Outcome(outcome.agreement, failure=Failure.of(exc))
+            report.add(index, Outcome(outcome.agreement, summary=outcome.summary, failure=outcome.failure),
+                       written)  # the file bytes are on disk now; only the lines wait for their turn
+    return report.finish(time.perf_counter() - started)
+
+
+def _outcomes(library: Library, ids: list[str], formats: tuple[str, ...], template: Path | None, jobs: int):
+    """(index, Outcome) of each agreement as it is done: in this process with one job, else in workers."""
+    job = (library, tuple(formats), template)
+    if jobs <= 1:
+        _set_job(*job)
+        for index, agreement in enumerate(ids):
+            yield index, build_one(agreement)
+        return
+    from . import build  # noqa: F401  imported once before forking rather than once per worker
+    from .workers import run
+
+    if "docx" in formats:
+        from .render import docx  # noqa: F401
+    _set_job(*job)
+    yield from run(build_one, ids, jobs, initializer=_set_job, initargs=job)
+
+
+def _set_job(library: Library, formats: tuple[str, ...], template: Path | None) -> None:
+    _JOB.update(library=library, formats=formats, template=template)
+
+
+def build_one(agreement: str) -> Outcome:
+    """Render one agreement of the current batch; a KlausulError becomes its Failure."""
+    from .build import build_files
+    from .report import coverage_summary
+
+    try:
+        draft, files = build_files(_JOB["library"], agreement, _JOB["formats"], _JOB["template"])
+    except KlausulError as exc:
+        return Outcome(agreement, failure=Failure.of(exc))
+    return Outcome(agreement, files, coverage_summary(draft))
