@@ -151,3 +151,45 @@ def test_first_due_dates(start, every, first):
 
     due = first_due(start, every)
     assert (due.isoformat() if due else None) == first
+
+
+SAMPLES = ["fjallby-kustlinjen-it", "fjallby-lon-ekonomi", "fjallby-cloud-collaboration"]
+_MONTHS = {"monthly": 1, "quarterly": 3, "half-yearly": 6, "yearly": 12, "every-2-years": 24}
+
+
+@pytest.mark.parametrize("agreement", SAMPLES)
+def test_every_sample_exports_its_requirements_and_a_calendar(agreement, klausul, tmp_path):
+    from .conftest import REPO
+
+    draft = assemble(open_library(REPO)[0], agreement)
+    out = tmp_path / "req.xlsx"
+    assert klausul(REPO, "export", "requirements", agreement, "-o", str(out)).exit_code == 0
+    wb = openpyxl.load_workbook(out)
+    sheet = wb[wb.sheetnames[1]]
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert len(rows) == len(draft.clauses)
+    labels = [r[4] for r in rows]
+    shall = sum(c.obligation == "shall" for c in draft.clauses)
+    assert sum("ska" in label.lower() or "shall" in label.lower() for label in labels) == shall
+    assert sum("bör" in label.lower() or "should" in label.lower() for label in labels) == len(rows) - shall
+
+    result = klausul(REPO, "followup", agreement, "--format", "ics")
+    events = Calendar.from_ical(result.stdout_bytes).walk("VEVENT")
+    by_clause = {c.id: c for c in draft.clauses}
+    recurring = [c for c in draft.clauses if c.followup_every in _MONTHS]
+    assert len(events) == len(recurring) > 5
+    start = dt.date.fromisoformat(draft.start_date)
+    for event in events:
+        clause = by_clause[str(event["UID"]).split(".", 1)[1].split("@")[0]]
+        months = _MONTHS[clause.followup_every]
+        first = event.decoded("DTSTART")
+        # one period after the start, on the start's day of the month (the samples start on the 1st)
+        total = start.month - 1 + months
+        assert first == dt.date(start.year + total // 12, total % 12 + 1, start.day)
+        freq = event["RRULE"]["FREQ"][0]
+        interval = event["RRULE"]["INTERVAL"][0]
+        assert (freq, interval) == (("YEARLY", months // 12) if months % 12 == 0 else ("MONTHLY", months))
+    plan = klausul(REPO, "followup", agreement).stdout
+    for clause_id in ("post-incident-review", "customer-involvement-in-changes"):
+        title = by_clause[clause_id].title
+        assert title in plan  # the joint review (audit 4.4) and the customer's part in changes (4.5)
