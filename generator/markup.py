@@ -147,12 +147,25 @@ def _merge(parts: list[Inline]) -> tuple[Inline, ...]:
 
 
 def _strip(parts: tuple[Inline, ...]) -> tuple[Inline, ...]:
+    # White space at either end of a paragraph goes, also inside formatting that starts or ends it
+    # (an indented code block ends in a line break that would otherwise become a trailing space).
     parts = list(parts)
-    if parts and isinstance(parts[0], Text):
-        parts[0] = Text(parts[0].text.lstrip())
-    if parts and isinstance(parts[-1], Text):
-        parts[-1] = Text(parts[-1].text.rstrip())
+    if parts:
+        parts[0] = _trim(parts[0], str.lstrip)
+    if parts:
+        parts[-1] = _trim(parts[-1], str.rstrip)
     return tuple(p for p in parts if not (isinstance(p, Text) and not p.text))
+
+
+def _trim(part: Inline, strip) -> Inline:
+    if isinstance(part, Text):
+        return Text(strip(part.text))
+    if isinstance(part, Styled) and part.children:
+        children = list(part.children)
+        index = 0 if strip is str.lstrip else -1
+        children[index] = _trim(children[index], strip)
+        return Styled(part.style, tuple(children))
+    return part
 
 
 def resolve(blocks: tuple[Block, ...], values: dict[str, str]) -> tuple[Block, ...]:

@@ -65,3 +65,10 @@ def test_scan_finds_placeholders_and_refuses_other_syntax(text, names, refused):
 def test_paragraph_soft_breaks_become_spaces():
     (para,) = parse("one\ntwo  \nthree")
     assert isinstance(para, Paragraph) and plain_text(para.inlines) == "one two three"
+
+
+def test_indented_code_block_keeps_no_trailing_space():
+    from generator.model import Styled, Text
+
+    (paragraph,) = parse("    code")
+    assert paragraph.inlines == (Styled("code", (Text("code"),)),)
