@@ -68,7 +68,5 @@ def test_paragraph_soft_breaks_become_spaces():
 
 
 def test_indented_code_block_keeps_no_trailing_space():
-    from generator.model import Styled, Text
-
     (paragraph,) = parse("    code")
     assert paragraph.inlines == (Styled("code", (Text("code"),)),)
