@@ -94,23 +94,31 @@ def export() -> None:
     """Export an agreement's clauses for other work (procurement)."""
 
 
+def _one_output(formats: list[str], where: str):
+    """AGREEMENT, --format (the first is the default) and -o/--output: the options of a single-file export."""
+    def decorate(command):
+        for option in reversed([
+            click.argument("agreement"),
+            click.option("--format", "fmt", type=click.Choice(formats), default=formats[0], show_default=True),
+            click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+                         help=f"File to write  [default: {where}]"),
+            click.pass_obj,
+        ]):
+            command = option(command)
+        return command
+
+    return decorate
+
+
 @export.command()
-@click.argument("agreement")
-@click.option("--format", "fmt", type=click.Choice(["xlsx", "csv", "docx"]), default="xlsx", show_default=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="File to write  [default: csv to stdout, xlsx/docx to output/AGREEMENT.requirements.*]")
-@click.pass_obj
+@_one_output(["xlsx", "csv", "docx"], "csv to stdout, xlsx/docx to output/AGREEMENT.requirements.*")
 def requirements(root: Path, agreement: str, fmt: str, output: Path | None) -> None:
     """The requirement list of AGREEMENT for a tender or supplier dialogue."""
     _render_one(root, agreement, f"requirements.{fmt}", output)
 
 
 @cli.command()
-@click.argument("agreement")
-@click.option("--format", "fmt", type=click.Choice(["md", "csv", "ics"]), default="md", show_default=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="File to write  [default: stdout]")
-@click.pass_obj
+@_one_output(["md", "csv", "ics"], "stdout")
 def followup(root: Path, agreement: str, fmt: str, output: Path | None) -> None:
     """The follow-up plan of AGREEMENT: what is reported, by whom, where, how often, from when."""
     _render_one(root, agreement, f"followup.{fmt}", output)
