@@ -177,6 +177,7 @@ def diff(root: Path, revisions: tuple[str, ...], fmt: str, agreement: str | None
          author: str | None, template: Path | None, color: str, exit_code: bool) -> None:
     """Compare the library between REV_A and REV_B, clause by clause (default: HEAD and the working tree)."""
     import os
+    import sys
 
     from .errors import UsageError
     from .report import deliver
@@ -196,7 +197,7 @@ def diff(root: Path, revisions: tuple[str, ...], fmt: str, agreement: str | None
     from .render.library_diff import WRITERS
 
     result = diff_revisions(_library_root(root, new), old, new)
-    tty = output is None and click.get_text_stream("stdout").isatty() and "NO_COLOR" not in os.environ
+    tty = output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     colored = fmt == "text" and (color == "always" or (color == "auto" and tty))
     text = WRITERS[fmt](result, color=colored) if fmt == "text" else WRITERS[fmt](result)
     if output is None:

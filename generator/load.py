@@ -112,6 +112,8 @@ def parse_source(raw: bytes, kind: str, rel: str) -> Source:
         line = mark.line + 1 if mark else 1
         if "\t" in _line_text(text, line):
             raise _YamlProblem(line, "tab character in indentation; indent with spaces", "yaml-tab") from None
+        if "nesting depth" in str(exc.problem):  # PyYAML >= 6.0.4 has a depth limit of its own
+            raise _YamlProblem(line, f"nested more than {MAX_DEPTH} levels deep", "yaml-depth") from None
         raise _YamlProblem(line, f"YAML syntax: {exc.problem or exc.context}", "yaml-syntax") from None
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow anywhere in a file
         line = text[: exc.position].count("\n") + 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import click
@@ -67,9 +68,9 @@ class BatchReport:
         self.bar = None
 
     def __enter__(self) -> "BatchReport":
-        if not self.quiet and click.get_text_stream("stderr").isatty():
+        if not self.quiet and sys.stderr.isatty():
             self.bar = click.progressbar(length=self.total, label="building", show_pos=True,
-                                         file=click.get_text_stream("stderr"))
+                                         file=sys.stderr)
             self.bar.__enter__()
         return self
 
