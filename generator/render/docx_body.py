@@ -124,7 +124,7 @@ def _followup_annex(draft: Draft, h: _Headings, number: int) -> str:
     header = [cell_text(labels[k], bold=True) for k in COLUMNS]
     rows = [[cell_text(cell) for cell in plan_row(i, draft.language)] for i in draft.followup]
     return (h.heading(f"{labels['annex']} {number} \u2013 {labels['followup_plan']}", 1, "AnnexHeading", number=False)
-            + paragraph(run(plan_intro(draft))) + table(header, rows, [624, 2948, 1474, 1701, 1077, 1248]))
+            + paragraph(run(plan_intro(draft))) + table(header, rows, [737, 2835, 1474, 1701, 1077, 1248]))
 
 
 def _register_annex(draft: Draft, h: _Headings, number: int) -> str:

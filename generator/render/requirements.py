@@ -80,17 +80,18 @@ def _docx_body(draft: Draft, numbering) -> str:
     counts = obligation_counts(rows)
     intro = (f"{labels['requirements_intro']} {labels['count_requirements']}: {len(rows)} "
              f"({labels['obligation_shall']} {counts['shall']}, {labels['obligation_should']} {counts['should']}).")
-    out = [w.paragraph(w.run(labels["requirements"]), "Heading1"), w.paragraph(w.run(intro))]
+    # Headings without numbers (numId 0): the numbers that count here are the requirements' own.
+    out = [w.paragraph(w.run(labels["requirements"]), "Heading1", num=(0, 0)), w.paragraph(w.run(intro))]
     header = [w.cell_text(labels[k], bold=True) for k in ("req_no", "requirement", "obligation", "verification")]
     by_number = dict(draft.numbered_clauses())
     for section in draft.sections:
         members = [r for r in rows if by_number[r.number] in section.clauses]
-        out.append(w.paragraph(w.run(section.title), "Heading2", keep_next=True))
+        out.append(w.paragraph(w.run(section.title), "Heading2", num=(0, 1), keep_next=True))
         out.append(w.table(header, [[
             w.cell_text(r.number),
             w.paragraph(w.run(r.title, bold=True), "TableText", keep_next=True)
             + w.blocks(by_number[r.number].blocks, numbering),
             w.cell_text(obligation_label(r.obligation, draft.language)),
             w.cell_text(r.verification),
-        ] for r in members], [737, 5102, 1134, 2099]))
+        ] for r in members], [680, 4763, 1021, 2608], whole_rows=False))
     return "".join(out)

@@ -124,17 +124,20 @@ def _cell(content: tuple[Inline, ...], bold: bool = False) -> str:
     return paragraph(inlines(content, bold=bold), "TableText")
 
 
-def table(header: list[str] | None, rows: list[list[str]], widths: list[int] | None = None) -> str:
+def table(header: list[str] | None, rows: list[list[str]], widths: list[int] | None = None,
+          whole_rows: bool = True) -> str:
     """A KlausulTable whose header row repeats on every page; cells are prepared paragraph XML.
 
-    Without a header the table is a plain layout grid: no style, no borders.
+    Without a header the table is a plain layout grid: no style, no borders. `whole_rows=False`
+    lets a row break across pages, for rows that may be longer than a page.
     """
     columns = len(header or rows[0])
     widths = widths or [TEXT_WIDTH // columns] * columns
     grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
 
     def row(cells: list[str], head: bool) -> str:
-        trpr = "<w:trPr><w:tblHeader/><w:cantSplit/></w:trPr>" if head else "<w:trPr><w:cantSplit/></w:trPr>"
+        props = ("<w:tblHeader/>" if head else "") + ("<w:cantSplit/>" if whole_rows or head else "")
+        trpr = f"<w:trPr>{props}</w:trPr>" if props else ""
         tcs = "".join(f'<w:tc><w:tcPr><w:tcW w:w="{w}" w:type="dxa"/></w:tcPr>{c or paragraph("", "TableText")}</w:tc>'
                       for c, w in zip(cells, widths))
         return f"<w:tr>{trpr}{tcs}</w:tr>"
