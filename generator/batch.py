@@ -8,6 +8,7 @@ order of the agreements whatever order the workers finish in.
 from __future__ import annotations
 
 import time
+import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,10 +23,12 @@ class Failure:
     exit_code: int
     message: str
     diagnostics: tuple[Diagnostic, ...] = ()
+    trace: str = ""  # the traceback as text, printed with --debug
 
     @classmethod
     def of(cls, exc: KlausulError) -> "Failure":
-        return cls(exc.exit_code, str(exc), tuple(exc.diagnostics))
+        trace = "".join(traceback.format_exception(exc))
+        return cls(exc.exit_code, str(exc), tuple(exc.diagnostics), trace)
 
 
 @dataclass(frozen=True)

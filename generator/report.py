@@ -45,6 +45,9 @@ def print_warnings(warnings: list[Diagnostic]) -> None:
 
 def print_failure(failure) -> int:
     """Print a batch.Failure like print_error prints the error it came from; its exit code."""
+    context = click.get_current_context(silent=True)
+    if failure.trace and context is not None and context.find_root().params.get("debug"):
+        click.echo(failure.trace.rstrip("\n"), err=True)
     for d in failure.diagnostics:
         click.echo(str(d), err=True)
     click.echo(f"klausul: {failure.message}", err=True)

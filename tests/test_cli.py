@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 import generator.render as render_module
 from generator.cli import cli
@@ -154,3 +155,14 @@ def test_console_script_runs(library):
     done = subprocess.run([sys.executable, "-m", "generator.cli", "--root", str(library), "validate"],
                           capture_output=True, text=True)
     assert done.returncode == 0 and "library is valid" in done.stdout
+
+
+def test_debug_shows_the_traceback_of_a_failing_agreement_in_a_batch(library, klausul):
+    (library / "house.docx").write_bytes(b"not a Word file")
+    (library / "agreements" / "pilot.yaml").write_text(
+        (library / "agreements" / "pilot.yaml").read_text() + "template: house.docx\n")
+    plain = klausul(library, "build", "--jobs", "2")
+    assert plain.exit_code == 3 and "Traceback" not in plain.stderr
+    debug = CliRunner().invoke(cli, ["--root", str(library), "--debug", "build", "--jobs", "2"])
+    assert debug.exit_code == 3
+    assert "Traceback (most recent call last)" in debug.stderr and "OutputError" in debug.stderr
