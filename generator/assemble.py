@@ -156,8 +156,10 @@ def _values(clause: Clause, spec: AgreementSpec, services: list[Service]) -> dic
 
 def _service_row(service: Service, lang: str) -> ServiceRow:
     c = service.classification
+    processing = ({k: v[lang] for k, v in service.processing.items()}
+                  if service.personal_data and service.processing else None)
     return ServiceRow(service.id, service.name[lang], service.type, service.description[lang],
-                      *(c[a] for a in ASPECTS), service.personal_data)
+                      *(c[a] for a in ASPECTS), service.personal_data, processing)
 
 
 def _sections(clauses: tuple[DraftClause, ...], lang: str) -> tuple[Section, ...]:

@@ -54,6 +54,17 @@ LABELS = {
         "overview": "Översikt", "library": "Klausulbibliotek", "generator": "Skapad med",
         "count_requirements": "Antal krav", "parties": "Parter", "library_fingerprint": "Bibliotekets fingeravtryck",
         "applies_to": "Punkten gäller {services}.",
+        "processing_annex": "Instruktion för behandling av personuppgifter",
+        "processing_intro": "Bilagan är den dokumenterade instruktion som avtalets bestämmelser om behandling "
+                            "av personuppgifter avser, för varje tjänst där Leverantören behandlar "
+                            "personuppgifter för Kundens räkning. Den gäller för varje nämnd som är "
+                            "personuppgiftsansvarig för behandlingen i tjänsten, och en nämnd kan lämna "
+                            "kompletterande skriftliga instruktioner. Behandlingen pågår så länge avtalet "
+                            "gäller och därefter till dess att personuppgifterna har återlämnats eller "
+                            "raderats enligt avtalet. Överföring till tredjeland får ske endast efter "
+                            "Kundens skriftliga godkännande.",
+        "purpose": "Ändamål och art", "data": "Personuppgifter", "subjects": "Registrerade",
+        "location": "Plats för behandlingen",
         "followup_plan": "Uppföljningsplan",
         "followup_intro": "Planen anger vad som ska rapporteras eller granskas, av vem, i vilket forum och hur "
                           "ofta. Första tillfället infaller en period efter avtalets startdatum {start}, på "
@@ -117,6 +128,17 @@ LABELS = {
         "covers": "Covers", "overview": "Overview", "library": "Clause library", "generator": "Generated with",
         "count_requirements": "Requirements", "parties": "Parties", "library_fingerprint": "Library fingerprint",
         "applies_to": "This clause applies to {services}.",
+        "processing_annex": "Instructions for the processing of personal data",
+        "processing_intro": "This annex is the documented instruction that the agreement's provisions on "
+                            "the processing of personal data refer to, for each service in which the "
+                            "Supplier processes personal data on the Customer's behalf. It applies to each "
+                            "board that is controller for the processing in the service, and a board may "
+                            "give supplementary written instructions. The processing lasts as long as the "
+                            "agreement and thereafter until the personal data has been returned or deleted "
+                            "under the agreement. Transfers to third countries require the Customer's "
+                            "prior written approval.",
+        "purpose": "Purpose and nature", "data": "Personal data", "subjects": "Data subjects",
+        "location": "Place of processing",
         "followup_plan": "Follow-up plan",
         "followup_intro": "The plan states what is reported or reviewed, by whom, in which forum and how "
                           "often. The first occurrence falls one period after the agreement's start date "

@@ -87,7 +87,7 @@ def _add(library: Library, kind: str, d: dict, path: str, line: int) -> None:
         library.services[d["id"]] = Service(
             id=d["id"], type=d["type"], name=d["name"], description=d["description"],
             classification=d["classification"], personal_data=d["personal_data"],
-            parameters=d.get("parameters") or {}, path=path)
+            parameters=d.get("parameters") or {}, path=path, processing=d.get("processing"))
     elif kind == "catalog":
         items = tuple(CatalogItem(i["id"], i["title"], i["text"], i["reference"], i.get("verify", False),
                                   tuple(i.get("partial") or ()))

@@ -45,6 +45,7 @@ class Service:
     personal_data: bool
     parameters: dict[str, Any]
     path: str
+    processing: dict[str, dict[str, str]] | None = None  # purpose, data, subjects, location; per language
 
 
 @dataclass(frozen=True)
@@ -189,6 +190,7 @@ class ServiceRow:
     integrity: int
     availability: int
     personal_data: bool
+    processing: dict[str, str] | None = None  # purpose, data, subjects, location in the draft's language
 
 
 @dataclass(frozen=True)
@@ -300,6 +302,11 @@ class Draft:
     start_date: str | None = None
     followup: tuple[FollowupItem, ...] = ()
     provenance: Provenance | None = None  # set by the build layer, which can ask git
+
+    @property
+    def processed_services(self) -> tuple[ServiceRow, ...]:
+        """The services whose personal data processing the draft's instruction annex describes."""
+        return tuple(s for s in self.services if s.processing)
 
     @property
     def clauses(self) -> tuple[DraftClause, ...]:

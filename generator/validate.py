@@ -272,6 +272,10 @@ class _CrossCheck:
 
     def _service(self, source: Source) -> None:
         self._overrides(source, source.data.get("parameters") or {})
+        if source.data["personal_data"] and "processing" not in source.data:
+            self.add(source, ("personal_data",), "the service processes personal data but has no `processing` "
+                     "description (purpose, data, subjects, location) for the draft's processing instruction",
+                     "missing-processing-description", severity="warning")
 
     def _agreement(self, source: Source) -> None:
         data = source.data
@@ -306,6 +310,8 @@ class _CrossCheck:
                 if other is None:
                     continue
                 missing = [t for t in texts if lang not in other.data[t]]
+                missing += [f"processing.{k}" for k, v in (other.data.get("processing") or {}).items()
+                            if kind == "service" and lang not in v]
                 if kind == "catalog":
                     missing += [f"items[{i}]" for i, item in enumerate(other.data["items"])
                                 if lang not in item["title"]]

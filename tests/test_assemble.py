@@ -210,3 +210,23 @@ def test_quantities_read_as_written_contract_language(value, unit, lang, text):
     from generator.i18n import format_quantity
 
     assert format_quantity(value, unit, lang) == text
+
+
+def test_processing_instruction_comes_from_the_services_that_process_personal_data(library):
+    draft = _draft(library)  # desk has no personal data, hall has a processing description
+    assert [s.id for s in draft.processed_services] == ["hall"]
+    assert draft.processed_services[0].processing == {
+        "purpose": "Running business systems.", "data": "Names and cases.", "subjects": "Residents.",
+        "location": "Sweden."}
+    _edit(library / "services" / "hall.yaml", lambda d: d.update(personal_data=False))
+    assert _draft(library).processed_services == ()
+
+
+def test_personal_data_without_a_processing_description_is_a_warning(library, klausul):
+    _edit(library / "services" / "hall.yaml", lambda d: d.pop("processing"))
+    lines = (library / "services" / "hall.yaml").read_text(encoding="utf-8").splitlines()
+    line = next(n for n, text in enumerate(lines, 1) if text.startswith("personal_data:"))
+    result = klausul(library, "validate", "--strict")
+    assert result.exit_code == 1
+    assert f"services/hall.yaml:{line}: personal_data: the service processes personal data" in result.stderr
+    assert "[missing-processing-description]" in result.stderr

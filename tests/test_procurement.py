@@ -130,8 +130,8 @@ def test_plan_in_markdown_csv_and_the_word_draft(library, klausul, tmp_path):
         ("gamma", "per-event", "", "supplier")]
     assert klausul(library, "build", "pilot", "--out", str(tmp_path)).exit_code == 0
     texts = [t for _, t in paragraphs(tmp_path / "pilot.docx")]
-    annex = texts.index("Annex 2 \u2013 Follow-up plan")
-    assert "2027-06-28" in texts[annex:] and texts.index("Annex 3 \u2013 Clause register") > annex
+    annex = texts.index("Annex 3 \u2013 Follow-up plan")  # annex 1 is the processing instruction
+    assert "2027-06-28" in texts[annex:] and texts.index("Annex 4 \u2013 Clause register") > annex
 
 
 def test_plan_without_start_date_asks_for_one(library, klausul, tmp_path):

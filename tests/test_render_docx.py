@@ -50,8 +50,9 @@ def test_document_structure(pilot_docx):
         ("Heading1", "Services and information classification"),
         ("Heading1", "Continuity and disaster recovery"), ("Heading1", "Incident management"),
         ("Heading1", "Processing of personal data"), ("Heading1", "Signatures"),
-        ("AnnexHeading", "Annex 1 – Coverage against requirement catalogs"),
-        ("AnnexHeading", "Annex 2 – Follow-up plan"), ("AnnexHeading", "Annex 3 – Clause register")]
+        ("AnnexHeading", "Annex 1 – Instructions for the processing of personal data"),
+        ("AnnexHeading", "Annex 2 – Coverage against requirement catalogs"),
+        ("AnnexHeading", "Annex 3 – Follow-up plan"), ("AnnexHeading", "Annex 4 – Clause register")]
     toc = [t for s, t in paragraphs(pilot_docx) if s == "TOC2"]
     assert toc == ["3.1\u2002Recovery", "4.1\u2002Alerts & <reports>", "5.1\u2002Processing on instructions"]
     assert "8\u00a0hours" in all_text(pilot_docx)  # the no-break space between number and unit survives

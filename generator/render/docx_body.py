@@ -39,9 +39,9 @@ def body(draft: Draft, numbering: ListNumbering) -> str:
         parts.append(h.heading(section.title, 1))
         parts += [_clause(c, h, numbering, draft.language) for c in section.clauses]
     parts.append(_signatures(draft, h))
-    parts.append(_coverage_annex(draft, h, 1))
-    parts.append(_followup_annex(draft, h, 2))
-    parts.append(_register_annex(draft, h, 3))
+    annexes = ([_processing_annex] if draft.processed_services else []) + [
+        _coverage_annex, _followup_annex, _register_annex]
+    parts += [annex(draft, h, number) for number, annex in enumerate(annexes, 1)]
     return _contents(h, labels) + "".join(parts)
 
 
@@ -99,6 +99,18 @@ def _signatures(draft: Draft, h: _Headings) -> str:
     for caption in ("signature_place_date", "signature", "signature_name"):
         rows.append([paragraph(run(labels[caption]), "SignatureLine", keep_next=True) for _ in parties])
     return h.heading(labels["signatures"], 1) + table(None, rows, [width] * len(parties))
+
+
+def _processing_annex(draft: Draft, h: _Headings, number: int) -> str:
+    labels = LABELS[draft.language]
+    out = [h.heading(f"{labels['annex']} {number} \u2013 {labels['processing_annex']}", 1, "AnnexHeading",
+                     number=False), paragraph(run(labels["processing_intro"]))]
+    for service in draft.processed_services:
+        header = [cell_text(labels["service"], bold=True), cell_text(service.name, bold=True)]
+        rows = [[cell_text(labels[k]), cell_text(service.processing[k])]
+                for k in ("purpose", "data", "subjects", "location")]
+        out.append(table(header, rows, [2268, 6804]))
+    return "".join(out)
 
 
 def _coverage_annex(draft: Draft, h: _Headings, number: int) -> str:

@@ -75,9 +75,13 @@ def render_markdown(draft: Draft) -> str:
         for sub, clause in enumerate(section.clauses, 1):
             lines += [f"### {number}.{sub} {escape(clause.title)}", ""] + blocks(clause.blocks)
             lines += [f"*{escape(clause_meta(clause, draft.language))}*", ""]
-    lines += coverage_lines(draft, f"{labels['annex']} 1 – {labels['coverage']}", by_number=True)
-    lines += followup_lines(draft, f"{labels['annex']} 2 – {labels['followup_plan']}")
-    lines += [f"## {labels['annex']} 3 – {labels['register']}", ""]
+    number = 1
+    if draft.processed_services:
+        lines += processing_lines(draft, f"{labels['annex']} {number} – {labels['processing_annex']}")
+        number += 1
+    lines += coverage_lines(draft, f"{labels['annex']} {number} – {labels['coverage']}", by_number=True)
+    lines += followup_lines(draft, f"{labels['annex']} {number + 1} – {labels['followup_plan']}")
+    lines += [f"## {labels['annex']} {number + 2} – {labels['register']}", ""]
     lines += table([labels[k] for k in ("clause_id", "title", "version", "obligation", "hash")],
                    [[c.id, escape(c.title), c.version, labels[f"obligation_{c.obligation}"], c.content_hash[:12]]
                     for c in draft.clauses])
@@ -110,3 +114,13 @@ def followup_lines(draft: Draft, heading: str) -> list[str]:
     labels = LABELS[draft.language]
     return [f"## {heading}", "", escape(plan_intro(draft)), ""] + table(
         [labels[k] for k in COLUMNS], [[escape(c) for c in plan_row(i, draft.language)] for i in draft.followup])
+
+
+def processing_lines(draft: Draft, heading: str) -> list[str]:
+    """The processing instruction annex: one small table per service that processes personal data."""
+    labels = LABELS[draft.language]
+    lines = [f"## {heading}", "", escape(labels["processing_intro"]), ""]
+    for service in draft.processed_services:
+        lines += table([labels["service"], escape(service.name)],
+                       [[labels[k], escape(service.processing[k])] for k in ("purpose", "data", "subjects", "location")])
+    return lines
