@@ -6,7 +6,7 @@ import calendar
 import datetime as dt
 
 from .i18n import FREQUENCIES, pick
-from .model import FIRST_CLAUSE_SECTION, DraftClause, FollowupItem, Section
+from .model import DraftClause, FollowupItem, Section, numbered
 
 # Months between occurrences; per-event duties have no calendar.
 MONTHS = {"monthly": 1, "quarterly": 3, "half-yearly": 6, "yearly": 12, "every-2-years": 24}
@@ -14,9 +14,7 @@ MONTHS = {"monthly": 1, "quarterly": 3, "half-yearly": 6, "yearly": 12, "every-2
 
 def plan(sections: tuple[Section, ...], start_date: str | None, lang: str) -> tuple[FollowupItem, ...]:
     """One item per clause with a follow-up duty, in the order the draft prints the clauses."""
-    return tuple(_item(f"{n}.{i}", c, start_date, lang)
-                 for n, s in enumerate(sections, FIRST_CLAUSE_SECTION) for i, c in enumerate(s.clauses, 1)
-                 if c.followup_every)
+    return tuple(_item(number, c, start_date, lang) for number, c in numbered(sections) if c.followup_every)
 
 
 def _item(number: str, clause: DraftClause, start_date: str | None, lang: str) -> FollowupItem:

@@ -315,9 +315,14 @@ class Draft:
 
     def numbered_clauses(self) -> list[tuple[str, DraftClause]]:
         """Each clause with its heading number as the draft prints it ("3.1", "3.2", "4.1", ...)."""
-        return [(f"{n}.{i}", c) for n, s in enumerate(self.sections, FIRST_CLAUSE_SECTION)
-                for i, c in enumerate(s.clauses, 1)]
+        return numbered(self.sections)
 
 
 # Sections 1 and 2 of every draft are the parties and the services; clause sections follow.
 FIRST_CLAUSE_SECTION = 3
+
+
+def numbered(sections: tuple[Section, ...]) -> list[tuple[str, DraftClause]]:
+    """The clauses of `sections` with the heading numbers the draft gives them."""
+    return [(f"{n}.{i}", c) for n, s in enumerate(sections, FIRST_CLAUSE_SECTION)
+            for i, c in enumerate(s.clauses, 1)]

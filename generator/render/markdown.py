@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from ..i18n import LABELS, clause_meta, coverage_note
-from ..model import Block, Draft, Inline, Link, ListBlock, Paragraph, Styled, Text
+from ..model import FIRST_CLAUSE_SECTION, Block, Draft, Inline, Link, ListBlock, Paragraph, Styled, Text
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
 
@@ -70,7 +70,7 @@ def render_markdown(draft: Draft) -> str:
     lines += table([labels[k] for k in ("service", "confidentiality", "integrity", "availability", "personal_data")],
                    [[escape(s.name), str(s.confidentiality), str(s.integrity), str(s.availability),
                      labels["yes" if s.personal_data else "no"]] for s in draft.services])
-    for number, section in enumerate(draft.sections, 3):
+    for number, section in enumerate(draft.sections, FIRST_CLAUSE_SECTION):
         lines += [f"## {number} {escape(section.title)}", ""]
         for sub, clause in enumerate(section.clauses, 1):
             lines += [f"### {number}.{sub} {escape(clause.title)}", ""] + blocks(clause.blocks)
