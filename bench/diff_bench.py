@@ -29,9 +29,9 @@ sys.path[:0] = [str(HERE), str(HERE.parent)]
 import synth  # noqa: E402  (bench/synth.py, the shared library generator)
 
 from generator import diff as diff_module  # noqa: E402
-from generator.diff import diff_revisions  # noqa: E402
-from generator.lint import lint_repo  # noqa: E402
-from generator.render.library_diff import render_md  # noqa: E402
+from generator.review.diff import diff_revisions  # noqa: E402
+from generator.review.lint import lint_repo  # noqa: E402
+from generator.review.diff_writers import render_md  # noqa: E402
 
 GIT_ENV = {"GIT_AUTHOR_NAME": "Bench", "GIT_AUTHOR_EMAIL": "bench@example.org", "GIT_COMMITTER_NAME": "Bench",
            "GIT_COMMITTER_EMAIL": "bench@example.org", "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
@@ -96,7 +96,7 @@ def without_shortcut(fn: Callable[[], object]) -> Callable[[], object]:
         original = diff_module.diff_snapshots
 
         def parse_all(old, new):
-            from generator.gitrev import Snapshot
+            from generator.review.gitrev import Snapshot
 
             salted = Snapshot(new.revision, {p: "x" + oid for p, oid in new.blob_ids.items()}, new.read)
             return original(old, salted)

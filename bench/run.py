@@ -139,7 +139,7 @@ def warm_per_agreement(libraries: dict[str, tuple[Path, str]], repeats: int) -> 
     """In one process: build_files for an agreement against a bare docxtpl render + save of the same body."""
     os.environ["KLAUSUL_NO_CACHE"] = "1"  # this process only reads the libraries once
     from generator.build import build_files
-    from generator.library import open_library
+    from generator.library.open import open_library
 
     results = {}
     for name, (root, agreement) in libraries.items():
@@ -326,7 +326,7 @@ timers around each step of `render_docx`.
   60 ms; click, PyYAML, Markdown about 15 ms each), reading and checking the library, assembling
   and rendering. Before this work the sample took 0.5 s, 0.3-0.4 s of it in Cerberus; now
   `generator/fastschema.py` checks valid documents without it, the validation cache
-  (`generator/cache.py`) skips parsing for an unchanged library, and the Word writer no longer sends
+  (`generator/library/cache.py`) skips parsing for an unchanged library, and the Word writer no longer sends
   the body through docxtpl (next point).
 - **Warm build per agreement.** docxtpl used to render the template with the whole body inside
   it: its regular expressions for line breaks ran over every paragraph and run, then a recovering

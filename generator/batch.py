@@ -12,8 +12,8 @@ import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import Diagnostic, KlausulError
-from .model import Library
+from generator.core.errors import Diagnostic, KlausulError
+from generator.core.model import Library
 
 
 @dataclass(frozen=True)
@@ -48,10 +48,10 @@ _JOB: dict = {}
 def build_all(root: Path, agreements: tuple[str, ...], out: Path, formats: tuple[str, ...],
               template: Path | None, jobs: int | None = None, quiet: bool = False) -> int:
     """Build each agreement (all when none is named); the most serious exit code of those that failed."""
-    from .library import open_library
-    from .output import write_files
-    from .report import BatchReport, print_warnings
-    from .workers import default_jobs
+    from generator.library.open import open_library
+    from generator.output import write_files
+    from generator.report import BatchReport, print_warnings
+    from generator.core.workers import default_jobs
 
     started = time.perf_counter()
     library, warnings = open_library(root)
@@ -80,11 +80,11 @@ def _outcomes(library: Library, ids: list[str], formats: tuple[str, ...], templa
         for index, agreement in enumerate(ids):
             yield index, build_one(agreement)
         return
-    from . import build  # noqa: F401  imported once before forking rather than once per worker
-    from .workers import run
+    from generator import build  # noqa: F401  imported once before forking rather than once per worker
+    from generator.core.workers import run
 
     if "docx" in formats:
-        from .render import docx  # noqa: F401
+        from generator.render import docx  # noqa: F401
     _set_job(*job)
     yield from run(build_one, ids, jobs, initializer=_set_job, initargs=job)
 
@@ -95,8 +95,8 @@ def _set_job(library: Library, formats: tuple[str, ...], template: Path | None) 
 
 def build_one(agreement: str) -> Outcome:
     """Render one agreement of the current batch; a KlausulError becomes its Failure."""
-    from .build import build_files
-    from .report import coverage_summary
+    from generator.build import build_files
+    from generator.report import coverage_summary
 
     try:
         draft, files = build_files(_JOB["library"], agreement, _JOB["formats"], _JOB["template"])

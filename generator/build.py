@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .assemble import assemble
-from .errors import BuildError, Diagnostic, OutputError
-from .model import Draft, Library
-from .render import WRITERS, render
+from generator.draft.assemble import assemble
+from generator.core.errors import BuildError, Diagnostic, OutputError
+from generator.core.model import Draft, Library
+from generator.render import WRITERS, render
 
 COVERAGE_FORMATS = ("coverage.json", "coverage.md")
 
@@ -30,8 +30,8 @@ def _assembled(library: Library, agreement_id: str, stamped: bool) -> Draft:
     draft = assemble(library, agreement_id)
     if not stamped:
         return draft
-    from .gitrev import library_state
-    from .provenance import stamp
+    from generator.review.gitrev import library_state
+    from generator.review.provenance import stamp
 
     if _GIT_STATE[0] is not library:  # ask git once per opened library, not once per agreement
         _GIT_STATE[:] = [library, library_state(Path(library.root))]

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from .errors import EXIT_INTERNAL, EXIT_PROBLEMS, KlausulError
+from generator.core.errors import EXIT_INTERNAL, EXIT_PROBLEMS, KlausulError
 
 
 class _Klausul(click.Group):
@@ -21,7 +21,7 @@ class _Klausul(click.Group):
         try:
             return super().invoke(ctx)
         except KlausulError as exc:
-            from .report import print_error
+            from generator.report import print_error
 
             if ctx.params.get("debug"):  # asked for: where the error was raised, before the message
                 import traceback
@@ -61,8 +61,8 @@ def cli(ctx: click.Context, root: Path, debug: bool) -> None:
 @click.pass_obj
 def validate(root: Path, fmt: str, strict: bool) -> None:
     """Check every library file and the references between them."""
-    from .library import diagnose
-    from .report import print_diagnostics
+    from generator.draft.check import diagnose
+    from generator.report import print_diagnostics
 
     click.get_current_context().exit(print_diagnostics(diagnose(root), fmt, strict))
 
@@ -75,9 +75,9 @@ def validate(root: Path, fmt: str, strict: bool) -> None:
 @click.pass_obj
 def coverage(root: Path, agreement: str, fmt: str, strict: bool) -> None:
     """Print the coverage checklist of AGREEMENT."""
-    from .assemble import assemble
-    from .library import open_library
-    from .render import render
+    from generator.draft.assemble import assemble
+    from generator.library.open import open_library
+    from generator.render import render
 
     library, _warnings = open_library(root)
     draft = assemble(library, agreement)
@@ -125,10 +125,10 @@ def followup(root: Path, agreement: str, fmt: str, output: Path | None) -> None:
 
 
 def _render_one(root: Path, agreement: str, fmt: str, output: Path | None) -> None:
-    from .build import render_one
-    from .library import open_library
-    from .render import WRITERS
-    from .report import deliver
+    from generator.build import render_one
+    from generator.library.open import open_library
+    from generator.render import WRITERS
+    from generator.report import deliver
 
     library, _warnings = open_library(root)
     _draft, data = render_one(library, agreement, fmt)
@@ -152,7 +152,7 @@ def _render_one(root: Path, agreement: str, fmt: str, output: Path | None) -> No
 def build(root: Path, agreements: tuple[str, ...], out: Path | None, formats: tuple[str, ...],
           template: Path | None, jobs: int | None, quiet: bool) -> None:
     """Write the draft and its coverage checklist for each AGREEMENT (default: all)."""
-    from .batch import build_all
+    from generator.batch import build_all
 
     click.get_current_context().exit(build_all(root, agreements, out or root / "output", formats or ("docx",),
                                                template, jobs, quiet))
@@ -179,13 +179,13 @@ def diff(root: Path, revisions: tuple[str, ...], fmt: str, agreement: str | None
     import os
     import sys
 
-    from .errors import UsageError
-    from .report import deliver
+    from generator.core.errors import UsageError
+    from generator.report import deliver
 
     old, new = _revision_pair(revisions)
     if fmt == "docx" or agreement:
-        from .gitrev import WORKTREE, Repo, Revision
-        from .redline import agreement_redline
+        from generator.review.gitrev import WORKTREE, Repo, Revision
+        from generator.review.redline import agreement_redline
 
         if fmt != "docx" or not agreement or output is None:
             raise UsageError("a redline needs all of --format docx, --agreement ID and -o FILE")
@@ -193,8 +193,8 @@ def diff(root: Path, revisions: tuple[str, ...], fmt: str, agreement: str | None
         revs = repo.resolve(old), repo.resolve(new) if new else Revision(WORKTREE)
         deliver(agreement_redline(repo, *revs, agreement, author, template), output, output, text=False)
         return
-    from .diff import diff_revisions
-    from .render.library_diff import WRITERS
+    from generator.review.diff import diff_revisions
+    from generator.review.diff_writers import WRITERS
 
     result = diff_revisions(_library_root(root, new), old, new)
     tty = output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
@@ -210,7 +210,7 @@ def diff(root: Path, revisions: tuple[str, ...], fmt: str, agreement: str | None
 
 def _revision_pair(revisions: tuple[str, ...]) -> tuple[str, str | None]:
     """(REV_A, REV_B or None for the working tree) from the arguments; 'A..B' works as in git."""
-    from .errors import UsageError
+    from generator.core.errors import UsageError
 
     if len(revisions) > 2:
         raise UsageError(f"diff takes at most two revisions, not {len(revisions)}")
@@ -221,7 +221,7 @@ def _revision_pair(revisions: tuple[str, ...]) -> tuple[str, str | None]:
 
 
 def _library_root(root: Path, revision: str | None) -> Path:
-    from .library import check_root
+    from generator.library.open import check_root
 
     return check_root(root) if revision is None else root  # the working tree must hold a library
 
@@ -234,7 +234,7 @@ def _library_root(root: Path, revision: str | None) -> Path:
 @click.pass_obj
 def lint(root: Path, base: str, fmt: str, strict: bool) -> None:
     """Review checks for pre-commit and CI: version bumps, translation drift, retired and draft clauses."""
-    from .lint import lint_repo, render_json, render_text
+    from generator.review.lint import lint_repo, render_json, render_text
 
     result = lint_repo(_library_root(root, None), base)
     if fmt == "json":
@@ -251,8 +251,8 @@ def lint(root: Path, base: str, fmt: str, strict: bool) -> None:
 @click.pass_obj
 def verify(root: Path, file: Path, rev: str, fmt: str) -> None:
     """Check that FILE (a generated .docx) still matches the library, clause by clause; exit 1 if not."""
-    from .render.verify import WRITERS
-    from .verify import verify_repo
+    from generator.review.verify_writers import WRITERS
+    from generator.review.verify import verify_repo
 
     result = verify_repo(root, file, rev)
     click.echo(WRITERS[fmt](result), nl=False)
@@ -266,12 +266,12 @@ def verify(root: Path, file: Path, rev: str, fmt: str) -> None:
 @click.pass_obj
 def impact(root: Path, clause: str, rev: str | None, fmt: str) -> None:
     """The agreements and services that include CLAUSE: what a change to it touches."""
-    from .gitrev import WORKTREE, Repo, Revision, open_at
-    from .impact import impact as clause_impact
-    from .render.impact import WRITERS
+    from generator.review.gitrev import WORKTREE, Repo, Revision, open_at
+    from generator.review.impact import impact as clause_impact
+    from generator.review.impact_writers import WRITERS
 
     if rev is None:
-        from .library import open_library
+        from generator.library.open import open_library
 
         library, revision = open_library(root)[0], Revision(WORKTREE)
     else:

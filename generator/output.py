@@ -7,7 +7,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from .errors import OutputError
+from generator.core.errors import OutputError
 
 
 def write_files(directory: Path, files: dict[str, bytes]) -> list[Path]:

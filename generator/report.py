@@ -8,8 +8,8 @@ from pathlib import Path
 
 import click
 
-from .errors import EXIT_OK, EXIT_PROBLEMS, Diagnostic, KlausulError
-from .model import CatalogCoverage
+from generator.core.errors import EXIT_OK, EXIT_PROBLEMS, Diagnostic, KlausulError
+from generator.core.model import CatalogCoverage
 
 
 def print_diagnostics(problems: list[Diagnostic], fmt: str, strict: bool) -> int:
@@ -115,7 +115,7 @@ def _summary(catalog: CatalogCoverage) -> str:
 
 def deliver(data: bytes, output: Path | None, default: Path, text: bool) -> None:
     """Write to --output, else text to stdout and binary files to `default`; atomically either way."""
-    from .output import write_files
+    from generator.output import write_files
 
     if output is None and text:
         click.echo(data.decode("utf-8"), nl=False)

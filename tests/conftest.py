@@ -25,7 +25,7 @@ def update_golden(request) -> bool:
 
 @pytest.fixture(autouse=True)
 def _cache_dir(tmp_path_factory, monkeypatch):
-    """Each test's validation cache (generator/cache.py) lives in a fresh temporary folder, never ~/.cache."""
+    """Each test's validation cache (generator/library/cache.py) lives in a fresh temporary folder, never ~/.cache."""
     monkeypatch.setenv("KLAUSUL_CACHE_DIR", str(tmp_path_factory.mktemp("klausul-cache")))
 
 

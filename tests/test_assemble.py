@@ -7,11 +7,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator.assemble import assemble
-from generator.errors import BuildError, UsageError
-from generator.library import diagnose, open_library
-from generator.markup import plain_text
-from generator.model import Paragraph
+from generator.draft.assemble import assemble
+from generator.core.errors import BuildError, UsageError
+from generator.draft.check import diagnose
+from generator.library.open import open_library
+from generator.draft.markup import plain_text
+from generator.core.model import Paragraph
 
 
 def _edit(path: Path, change) -> None:
@@ -207,7 +208,7 @@ def test_a_general_security_protection_clause_does_not_unlock_level_4(library):
     (168, "hours", "en", "7\u00a0days"), (100, "hours", "en", "100\u00a0hours"), (99.5, "percent", "sv", "99,5\u00a0%"),
     (99.5, "percent", "en", "99.5%"), (1, "working-days", "en", "1\u00a0working day")])
 def test_quantities_read_as_written_contract_language(value, unit, lang, text):
-    from generator.i18n import format_quantity
+    from generator.core.i18n import format_quantity
 
     assert format_quantity(value, unit, lang) == text
 

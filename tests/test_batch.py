@@ -13,7 +13,7 @@ import sys
 import time
 from pathlib import Path
 
-import generator.workers as workers
+import generator.core.workers as workers
 
 SUMMARY = re.compile(r"^built (\d+), failed (\d+) in \d+\.\d s$", re.M)
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import generator.cache as cache
-import generator.workers as workers
-from generator.library import diagnose, open_library
+import generator.library.cache as cache
+import generator.core.workers as workers
+from generator.draft.check import diagnose
+from generator.library.open import open_library
 
 
 def _codes(root: Path) -> list[tuple[str, str]]:

@@ -135,12 +135,12 @@ def test_broken_library_stops_build_with_positions(library, klausul):
 def test_internal_errors_hide_the_traceback_unless_debug(library, monkeypatch):
     from click.testing import CliRunner
 
-    import generator.library
+    import generator.draft.check
 
     def boom(root):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(generator.library, "diagnose", boom)
+    monkeypatch.setattr(generator.draft.check, "diagnose", boom)
     runner = CliRunner()
     quiet = runner.invoke(cli, ["--root", str(library), "validate"])
     assert quiet.exit_code == 70 and "--debug" in quiet.stderr and "RuntimeError" not in quiet.stderr

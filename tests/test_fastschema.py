@@ -10,9 +10,9 @@ from pathlib import Path
 import cerberus
 import pytest
 
-from generator.fastschema import compile_mapping, conforms
-from generator.load import load_blobs, load_library
-from generator.schema import schema
+from generator.library.fastschema import compile_mapping, conforms
+from generator.library.load import load_blobs, load_library
+from generator.library.schema import schema
 
 DATA = Path(__file__).parent / "data"
 REPO = Path(__file__).parent.parent

@@ -9,9 +9,9 @@ import subprocess
 
 import pytest
 
-from generator.diff import word_diff
+from generator.review.diff import word_diff
 
-from .gitrepo import ENV, GitRepo
+from tests.gitrepo import ENV, GitRepo
 
 
 @pytest.fixture
@@ -181,8 +181,8 @@ def test_more_than_two_revisions(repo, klausul):
 
 
 def test_markdown_keeps_clause_content_inert():
-    from generator.diff import Change
-    from generator.render.library_diff import change_line_md
+    from generator.review.diff import Change
+    from generator.review.diff_writers import change_line_md
 
     label = Change("parameters.x.label.en", "changed", "a ``b", "x `` ![track](http://evil.example/p.png)")
     line = change_line_md(label)

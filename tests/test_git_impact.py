@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from .gitrepo import GitRepo
+from tests.gitrepo import GitRepo
 
 
 @pytest.fixture

@@ -10,10 +10,10 @@ import subprocess
 import pytest
 import yaml
 
-from generator.lint import next_versions, semver
+from generator.review.lint import next_versions, semver
 
-from .conftest import REPO
-from .gitrepo import ENV, GitRepo
+from tests.conftest import REPO
+from tests.gitrepo import ENV, GitRepo
 
 
 @pytest.fixture

@@ -11,11 +11,11 @@ import docx as python_docx
 import pytest
 from lxml import etree
 
-from generator.assemble import assemble
-from generator.library import open_library
+from generator.draft.assemble import assemble
+from generator.library.open import open_library
 from generator.render.docx import default_template, render_docx
 
-from .gitrepo import GitRepo
+from tests.gitrepo import GitRepo
 
 CP = "{http://schemas.openxmlformats.org/officeDocument/2006/custom-properties}"
 

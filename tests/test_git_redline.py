@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from .docx_reading import part
-from .gitrepo import GitRepo
-from .ooxml_validity import assert_valid_docx
-from .test_libreoffice import SOFFICE, needs_soffice
+from tests.docx_reading import part
+from tests.gitrepo import GitRepo
+from tests.ooxml_validity import assert_valid_docx
+from tests.test_libreoffice import SOFFICE, needs_soffice
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NS = {"w": W}

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from generator.assemble import assemble
-from generator.library import open_library
+from generator.draft.assemble import assemble
+from generator.library.open import open_library
 from generator.render import render
 
-from .conftest import DATA, REPO
+from tests.conftest import DATA, REPO
 
 GOLDEN = REPO / "tests" / "golden"
 CASES = [(agreement, fmt) for agreement in ("pilot", "gaps")

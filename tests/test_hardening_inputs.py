@@ -21,9 +21,9 @@ import pytest
 
 from generator.render.docx import default_template
 
-from .conftest import DATA
-from .docx_reading import all_text
-from .test_validate import INVALID, _add, _expectation
+from tests.conftest import DATA
+from tests.docx_reading import all_text
+from tests.test_validate import INVALID, _add, _expectation
 
 HARDENING = DATA / "hardening" / "library"
 

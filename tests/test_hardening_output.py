@@ -24,13 +24,13 @@ from click.testing import CliRunner
 from lxml import etree
 
 import generator.render as render_module
-from generator.assemble import assemble
+from generator.draft.assemble import assemble
 from generator.cli import cli
-from generator.library import open_library
+from generator.library.open import open_library
 from generator.render.docx import default_template
 
-from .conftest import DATA, REPO
-from .ooxml_validity import assert_valid_docx, needs_soffice, ooxml_findings, pdf_texts
+from tests.conftest import DATA, REPO
+from tests.ooxml_validity import assert_valid_docx, needs_soffice, ooxml_findings, pdf_texts
 
 HARDENING = DATA / "hardening" / "library"
 LIBRARIES = {"hardening": HARDENING, "test": DATA / "library", "shipped": REPO}

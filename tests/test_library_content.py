@@ -9,11 +9,11 @@ import shutil
 import pytest
 import yaml
 
-from generator.assemble import assemble
-from generator.i18n import CATEGORIES
-from generator.library import open_library
+from generator.draft.assemble import assemble
+from generator.core.i18n import CATEGORIES
+from generator.library.open import open_library
 
-from .conftest import REPO
+from tests.conftest import REPO
 
 SAMPLES = ["fjallby-kustlinjen-it", "fjallby-lon-ekonomi", "fjallby-cloud-collaboration"]
 PLACEHOLDER = re.compile(r"\{\{\s*([a-z][a-z0-9_]*)\s*\}\}")

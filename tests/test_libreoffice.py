@@ -8,11 +8,11 @@ import subprocess
 
 import pytest
 
-from generator.assemble import assemble
-from generator.library import open_library
+from generator.draft.assemble import assemble
+from generator.library.open import open_library
 from generator.render.docx import render_docx
 
-from .conftest import REPO
+from tests.conftest import REPO
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 needs_soffice = pytest.mark.skipif(

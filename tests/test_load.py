@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.load import load_file, load_library
+from generator.library.load import load_file, load_library
 
 
 def _problem(tmp_path: Path, content: bytes | str):

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from generator.markup import parse, plain_text, resolve
-from generator.model import ListBlock, Paragraph, Param, Styled, Table, Text
-from generator.placeholders import scan
+from generator.draft.markup import parse, plain_text, resolve
+from generator.core.model import ListBlock, Paragraph, Param, Styled, Table, Text
+from generator.core.placeholders import scan
 
 
 def test_placeholders_survive_markdown_untouched():

@@ -12,10 +12,10 @@ import pytest
 from dateutil.rrule import rrulestr
 from icalendar import Calendar
 
-from generator.assemble import assemble
-from generator.library import open_library
+from generator.draft.assemble import assemble
+from generator.library.open import open_library
 
-from .docx_reading import paragraphs
+from tests.docx_reading import paragraphs
 
 
 def _draft(root, agreement="pilot"):
@@ -50,7 +50,7 @@ def test_requirement_workbook_reads_back_with_every_clause(library, klausul, tmp
 
 
 def test_requirement_text_keeps_lists_and_tables(library):
-    from generator.requirements import requirements
+    from generator.draft.requirements import requirements
 
     alpha = next(r for r in requirements(_draft(library)) if r.clause.startswith("alpha@"))
     draft_alpha = next(c for c in _draft(library).clauses if c.id == "alpha")
@@ -147,7 +147,7 @@ def test_plan_without_start_date_asks_for_one(library, klausul, tmp_path):
     ("2027-11-30", "quarterly", "2028-02-28"), ("2027-03-01", "every-2-years", "2029-03-01"),
     ("2027-03-01", "per-event", None)])
 def test_first_due_dates(start, every, first):
-    from generator.followup import first_due
+    from generator.draft.followup import first_due
 
     due = first_due(start, every)
     assert (due.isoformat() if due else None) == first
@@ -159,7 +159,7 @@ _MONTHS = {"monthly": 1, "quarterly": 3, "half-yearly": 6, "yearly": 12, "every-
 
 @pytest.mark.parametrize("agreement", SAMPLES)
 def test_every_sample_exports_its_requirements_and_a_calendar(agreement, klausul, tmp_path):
-    from .conftest import REPO
+    from tests.conftest import REPO
 
     draft = assemble(open_library(REPO)[0], agreement)
     out = tmp_path / "req.xlsx"

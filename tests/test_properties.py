@@ -33,12 +33,13 @@ import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from generator.assemble import assemble
-from generator.library import diagnose, open_library
+from generator.draft.assemble import assemble
+from generator.draft.check import diagnose
+from generator.library.open import open_library
 from generator.render.docx import render_docx
 
-from .conftest import DATA
-from .ooxml_validity import ooxml_findings
+from tests.conftest import DATA
+from tests.ooxml_validity import ooxml_findings
 
 HARDENING = DATA / "hardening" / "library"
 _ASCII_SPACE = re.compile(r"[ \t\n\r\f\v]+")

@@ -9,11 +9,11 @@ import zipfile
 import docx as python_docx
 import pytest
 
-from generator.assemble import assemble
-from generator.library import open_library
+from generator.draft.assemble import assemble
+from generator.library.open import open_library
 from generator.render.docx import default_template, render_docx
 
-from .docx_reading import NS, W, all_text, paragraphs, part, replace_in_part
+from tests.docx_reading import NS, W, all_text, paragraphs, part, replace_in_part
 
 
 @pytest.fixture
@@ -110,14 +110,14 @@ def test_metadata_comes_from_the_agreement(pilot_docx):
      "cannot be rendered"),
 ])
 def test_broken_templates_are_refused(pilot, broken, message):
-    from generator.errors import OutputError
+    from generator.core.errors import OutputError
 
     with pytest.raises(OutputError, match=message):
         render_docx(pilot, broken(default_template()), "custom.docx")
 
 
 def test_template_with_macros_is_refused(pilot):
-    from generator.errors import OutputError
+    from generator.core.errors import OutputError
 
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(default_template())) as src, zipfile.ZipFile(out, "w") as dst:

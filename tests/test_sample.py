@@ -8,12 +8,12 @@ import shutil
 import docx as python_docx
 import yaml
 
-from generator.assemble import assemble
-from generator.library import open_library
+from generator.draft.assemble import assemble
+from generator.library.open import open_library
 from generator.render.docx import render_docx
 
-from .conftest import REPO
-from .docx_reading import all_text
+from tests.conftest import REPO
+from tests.docx_reading import all_text
 
 SAMPLE = "fjallby-kustlinjen-it"
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.library import diagnose
+from generator.draft.check import diagnose
 
-from .conftest import DATA, REPO
+from tests.conftest import DATA, REPO
 
 INVALID = sorted((DATA / "invalid").rglob("invalid_*.yaml"))
 VALID = sorted((DATA / "valid").rglob("valid_*.yaml"))

@@ -1,7 +1,9 @@
-"""Stage 4: writers, each a pure function from the assembled Draft to bytes.
+"""Stage 3, the writers: each a pure function from the assembled Draft to bytes.
 
 The registry maps a format name to (file suffix, writer). Writers import their libraries lazily,
 so that `klausul coverage` never pays for docxtpl.
+
+May import: generator.core, generator.draft (never the library stage: writers see only the model).
 """
 
 from __future__ import annotations
@@ -9,11 +11,11 @@ from __future__ import annotations
 from importlib import import_module
 from typing import Callable
 
-from ..model import Draft
+from generator.core.model import Draft
 
 
 def _docx(draft: Draft, template: bytes | None = None, template_name: str = "") -> bytes:
-    from .docx import render_docx
+    from generator.render.docx import render_docx
 
     return render_docx(draft, template, template_name or "default template")
 

@@ -6,9 +6,9 @@ import csv
 import io
 import json
 
-from ..i18n import LABELS
-from ..model import Draft
-from .markdown import coverage_lines, escape
+from generator.core.i18n import LABELS
+from generator.core.model import Draft
+from generator.render.markdown import coverage_lines, escape
 
 
 def coverage_data(draft: Draft) -> dict:

@@ -17,13 +17,13 @@ from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 from markupsafe import Markup
 
-from ..errors import OutputError
-from ..i18n import LABELS
-from ..model import Draft
-from .docx_body import body
-from .manifest import PREFIX, manifest_properties, set_package_properties
-from .reproducible import normalize_zip
-from .wordml import ListNumbering, text
+from generator.core.errors import OutputError
+from generator.core.i18n import LABELS
+from generator.core.model import Draft
+from generator.render.docx_body import body
+from generator.render.manifest import PREFIX, manifest_properties, set_package_properties
+from generator.render.reproducible import normalize_zip
+from generator.render.wordml import ListNumbering, text
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _MACRO_PARTS = re.compile(r"vbaProject|vbaData|activeX", re.I)

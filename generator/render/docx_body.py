@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from ..i18n import LABELS, clause_meta, coverage_note
-from ..model import Draft, DraftClause
-from . import wordml as w
-from .wordml import TEXT_WIDTH, ListNumbering, cell_text, paragraph, run, table
+from generator.core.i18n import LABELS, clause_meta, coverage_note
+from generator.core.model import Draft, DraftClause
+from generator.render import wordml as w
+from generator.render.wordml import TEXT_WIDTH, ListNumbering, cell_text, paragraph, run, table
 
 
 class _Headings:
@@ -130,7 +130,7 @@ def _coverage_annex(draft: Draft, h: _Headings, number: int) -> str:
 
 
 def _followup_annex(draft: Draft, h: _Headings, number: int) -> str:
-    from .followup import COLUMNS, plan_intro, plan_row
+    from generator.render.plan import COLUMNS, plan_intro, plan_row
 
     labels = LABELS[draft.language]
     header = [cell_text(labels[k], bold=True) for k in COLUMNS]

@@ -6,33 +6,11 @@ import csv
 import datetime as dt
 import io
 
-from ..followup import MONTHS
-from ..i18n import LABELS
-from ..model import Draft, FollowupItem
-from .markdown import escape, followup_lines
-
-COLUMNS = ("clause_no", "what", "by", "forum", "frequency", "first_due")
-
-
-def plan_row(item: FollowupItem, lang: str) -> list[str]:
-    """The plan's table cells for one item, in COLUMNS order."""
-    labels = LABELS[lang]
-    due = item.first_due or (labels["on_event"] if item.every == "per-event" else "\u2013")
-    return [item.number, f"{item.clause_title}: {item.what}", labels[f"by_{item.by}"],
-            _capital(item.forum) if item.forum else "\u2013", _capital(item.frequency), _capital(due)]
-
-
-def _capital(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
-def plan_intro(draft: Draft) -> str:
-    """The sentence that introduces the plan and says where its dates come from."""
-    labels = LABELS[draft.language]
-    if draft.start_date:
-        return labels["followup_intro"].format(start=draft.start_date)
-    return labels["followup_intro_no_start"]
-
+from generator.draft.followup import MONTHS
+from generator.core.i18n import LABELS
+from generator.core.model import Draft, FollowupItem
+from generator.render.markdown import escape, followup_lines
+from generator.render.plan import COLUMNS, plan_intro, plan_row
 
 def render_followup_md(draft: Draft) -> str:
     """The plan as a Markdown document."""

@@ -15,7 +15,7 @@ from typing import Union
 
 from lxml import etree
 
-from ..model import Draft
+from generator.core.model import Draft
 
 PREFIX = "klausul."
 FORMAT = 1  # klausul.manifest: the layout of these properties

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 
-from ..i18n import LABELS, clause_meta, coverage_note
-from ..model import FIRST_CLAUSE_SECTION, Block, Draft, Inline, Link, ListBlock, Paragraph, Styled, Text
+from generator.core.i18n import LABELS, clause_meta, coverage_note
+from generator.render.plan import COLUMNS, plan_intro, plan_row
+from generator.core.model import FIRST_CLAUSE_SECTION, Block, Draft, Inline, Link, ListBlock, Paragraph, Styled, Text
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
 
@@ -109,8 +110,6 @@ def coverage_lines(draft: Draft, heading: str, by_number: bool = False) -> list[
 
 def followup_lines(draft: Draft, heading: str) -> list[str]:
     """The follow-up plan as Markdown lines under a level-2 heading."""
-    from .followup import COLUMNS, plan_intro, plan_row
-
     labels = LABELS[draft.language]
     return [f"## {heading}", "", escape(plan_intro(draft)), ""] + table(
         [labels[k] for k in COLUMNS], [[escape(c) for c in plan_row(i, draft.language)] for i in draft.followup])

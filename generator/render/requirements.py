@@ -6,9 +6,9 @@ import csv
 import hashlib
 import io
 
-from ..i18n import LABELS, join_words
-from ..model import Draft
-from ..requirements import Requirement, obligation_counts, obligation_label, requirements
+from generator.core.i18n import LABELS, join_words
+from generator.core.model import Draft
+from generator.draft.requirements import Requirement, obligation_counts, obligation_label, requirements
 
 _COLUMNS = ("req_no", "category", "title", "requirement", "obligation", "verification", "followup", "covers",
             "clause")
@@ -54,7 +54,7 @@ def overview(draft: Draft, rows: list[Requirement]) -> list[tuple[str, str]]:
 
 def render_requirements_xlsx(draft: Draft) -> bytes:
     """A workbook made for people: an overview sheet and a filterable, frozen requirement sheet."""
-    from .xlsx import workbook_bytes
+    from generator.render.xlsx import workbook_bytes
 
     labels = LABELS[draft.language]
     rows = requirements(draft)
@@ -66,14 +66,14 @@ def render_requirements_xlsx(draft: Draft) -> bytes:
 
 def render_requirements_docx(draft: Draft, template: bytes | None = None, template_name: str = "") -> bytes:
     """The requirement list as a Word document on the agreement's template."""
-    from .docx import render_docx
+    from generator.render.docx import render_docx
 
     return render_docx(draft, template, template_name or "default template", make_body=_docx_body,
                        subtitle=LABELS[draft.language]["requirements"])
 
 
 def _docx_body(draft: Draft, numbering) -> str:
-    from . import wordml as w
+    from generator.render import wordml as w
 
     labels = LABELS[draft.language]
     rows = requirements(draft)

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape
 
-from ..model import Block, Inline, Link, ListBlock, Paragraph, Styled, Table, Text
+from generator.core.model import Block, Inline, Link, ListBlock, Paragraph, Styled, Table, Text
 
 _WS = re.compile(r"[ \t\n\r\f\v]+")  # ASCII white space only: a no-break space is meant
 TEXT_WIDTH = 9072  # twips: A4 (11906) less 2 × 2.5 cm margins, as in the default template

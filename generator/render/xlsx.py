@@ -11,8 +11,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.writer.excel import ExcelWriter
 
-from ..model import Draft
-from .reproducible import normalize_zip
+from generator.core.model import Draft
+from generator.render.reproducible import normalize_zip
 
 _HEADER_FILL = PatternFill("solid", fgColor="1F3864")
 _TOP_WRAP = Alignment(wrap_text=True, vertical="top")

@@ -13,7 +13,7 @@ def schema_dir():
     """The folder of the schema files."""
     # In a checkout (and an editable install) the schemas are the repository's schemas/ folder;
     # a built wheel carries the same files as package data under generator/schemas/.
-    checkout = Path(__file__).resolve().parent.parent / "schemas"
+    checkout = Path(__file__).resolve().parents[2] / "schemas"
     return checkout if checkout.is_dir() else resources.files("generator") / "schemas"
 
 

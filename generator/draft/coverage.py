@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .model import Catalog, CatalogCoverage, CatalogItem, CoverageItem, DraftClause, Exclusion
+from generator.core.model import Catalog, CatalogCoverage, CatalogItem, CoverageItem, DraftClause, Exclusion
 
 
 def coverage(catalogs: list[Catalog], clauses: tuple[DraftClause, ...], exclusions: tuple[Exclusion, ...],

@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .diff import Change, diff_document, index
-from .errors import GitError, KlausulError, LibraryError
-from .gitrev import Repo, Revision, Snapshot, open_at
-from .library import content_hash
-from .load import Source
-from .provenance import Manifest, read_manifest, typed_hash
+from generator.review.diff import Change, diff_document, index
+from generator.core.errors import GitError, KlausulError, LibraryError
+from generator.review.gitrev import Repo, Revision, Snapshot, open_at
+from generator.library.open import content_hash
+from generator.library.load import Source
+from generator.review.provenance import Manifest, read_manifest, typed_hash
 
 
 @dataclass(frozen=True)
@@ -113,7 +113,7 @@ def _explain(repo: Repo, manifest: Manifest, checks: list[ClauseCheck], now: dic
 def _selection(repo: Repo, snapshot: Snapshot, manifest: Manifest, notes: list[str]
                ) -> tuple[dict[str, str] | None, tuple[InputCheck, ...]]:
     """The clauses the agreement would select now (id → version), and how its other inputs compare."""
-    from .assemble import assemble
+    from generator.draft.assemble import assemble
 
     try:
         library = open_at(snapshot, repo.root)

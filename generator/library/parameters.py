@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any, Mapping
 
-from .i18n import format_quantity
+from generator.core.i18n import format_quantity
 
 ASPECTS = ("confidentiality", "integrity", "availability")
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 
-from .assemble import applies, assemble
-from .errors import KlausulError, UsageError
-from .gitrev import Revision
-from .model import Clause, Library
+from generator.draft.assemble import applies, assemble
+from generator.core.errors import KlausulError, UsageError
+from generator.review.gitrev import Revision
+from generator.core.model import Clause, Library
 
 
 @dataclass(frozen=True)

@@ -6,9 +6,9 @@ import hashlib
 import json
 from pathlib import Path
 
-from .errors import Diagnostic, KlausulError, LibraryError, UsageError
-from .load import KINDS
-from .model import AgreementSpec, Catalog, CatalogItem, Clause, Exclusion, Library, Party, Service
+from generator.core.errors import Diagnostic, KlausulError, LibraryError, UsageError
+from generator.library.load import KINDS
+from generator.core.model import AgreementSpec, Catalog, CatalogItem, Clause, Exclusion, Library, Party, Service
 
 
 def check_root(root: Path) -> Path:
@@ -20,26 +20,8 @@ def check_root(root: Path) -> Path:
     return root
 
 
-def diagnose(root: Path) -> list[Diagnostic]:
-    """Every problem of the library under root, errors and warnings, including agreements that
-    are valid on their own but cannot be assembled (e.g. a selected clause lacks their language)."""
-    sources, problems = _load_checked(root)
-    if any(d.severity == "error" for d in problems):
-        return problems
-    from .assemble import assemble  # only a clean library gets this far
-
-    library = _typed(root, sources)
-    lines = {s.path: s.line(("language",)) for s in sources if s.kind == "agreement"}
-    for spec in library.agreements.values():
-        try:
-            assemble(library, spec.id)
-        except KlausulError as exc:
-            problems.append(Diagnostic(spec.path, lines[spec.path], "", str(exc), "cannot-assemble"))
-    return problems
-
-
-def _load_checked(root: Path) -> tuple[list, list[Diagnostic]]:
-    from .cache import load_checked  # the same answer as load_library + validate, reused when unchanged
+def load_checked_sources(root: Path) -> tuple[list, list[Diagnostic]]:
+    from generator.library.cache import load_checked  # the same answer as load_library + validate, reused when unchanged
 
     sources, problems = load_checked(check_root(root))
     if not sources and not problems:
@@ -49,7 +31,7 @@ def _load_checked(root: Path) -> tuple[list, list[Diagnostic]]:
 
 def open_library(root: Path) -> tuple[Library, list[Diagnostic]]:
     """The typed library and its warnings; LibraryError with every error when it has any."""
-    sources, problems = _load_checked(root)
+    sources, problems = load_checked_sources(root)
     return open_sources(root, sources, problems)
 
 
@@ -59,10 +41,10 @@ def open_sources(root: Path, sources: list, problems: list[Diagnostic], where: s
     errors = [d for d in problems if d.severity == "error"]
     if errors:
         raise LibraryError(f"{len(errors)} problem(s) in {where}", errors)
-    return _typed(root, sources), problems
+    return typed(root, sources), problems
 
 
-def _typed(root: Path, sources: list) -> Library:
+def typed(root: Path, sources: list) -> Library:
     library = Library(root=str(root))
     for source in sources:
         _add(library, source.kind, source.data, source.path, source.line(()))

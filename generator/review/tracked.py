@@ -18,8 +18,8 @@ from typing import Callable
 
 from lxml import etree
 
-from ..diff import opcodes, tokens
-from .reproducible import normalize_zip
+from generator.review.diff import opcodes, tokens
+from generator.render.reproducible import normalize_zip
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NS = {"w": W}

@@ -8,7 +8,7 @@ from typing import Any, Callable, Iterable
 
 import yaml
 
-from .errors import Diagnostic
+from generator.core.errors import Diagnostic
 
 try:  # libyaml is ~14x faster; the pure-Python loader gives the same nodes
     _Loader = yaml.CSafeLoader

@@ -13,11 +13,11 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import Diagnostic
-from .gitrev import Repo, Revision, Snapshot, worktree
-from .library import content_hash
-from .load import Source
-from .validate import key_path
+from generator.core.errors import Diagnostic
+from generator.review.gitrev import Repo, Revision, Snapshot, worktree
+from generator.library.open import content_hash
+from generator.library.load import Source
+from generator.library.validate import key_path
 
 LAYOUT_ONLY = ("version", "order")  # keys whose change alone needs no new version
 LOCALIZED = (("title",), ("text",), ("verification",), ("followup", "kpi"))

@@ -6,11 +6,11 @@ import datetime as dt
 import os
 from pathlib import Path
 
-from .assemble import assemble
-from .errors import OutputError, UsageError
-from .gitrev import Repo, Revision, open_at
-from .model import Draft, Library
-from .provenance import stamp
+from generator.draft.assemble import assemble
+from generator.core.errors import OutputError, UsageError
+from generator.review.gitrev import Repo, Revision, open_at
+from generator.core.model import Draft, Library
+from generator.review.provenance import stamp
 
 FALLBACK_AUTHOR = "Klausul"
 
@@ -18,10 +18,10 @@ FALLBACK_AUTHOR = "Klausul"
 def agreement_redline(repo: Repo, old: Revision, new: Revision, agreement: str,
                       author: str | None = None, template: Path | None = None) -> bytes:
     """The agreement at `new` as .docx with tracked changes against the agreement at `old`."""
-    from .render.docx import render_docx
-    from .render.manifest import set_custom_properties
-    from .render.reproducible import normalize_zip
-    from .render.tracked import redline
+    from generator.render.docx import render_docx
+    from generator.render.manifest import set_custom_properties
+    from generator.render.reproducible import normalize_zip
+    from generator.review.tracked import redline
 
     old_library, new_library = open_at(repo.snapshot(old), repo.root), open_at(repo.snapshot(new), repo.root)
     old_draft, new_draft = _draft(old_library, agreement, old), _draft(new_library, agreement, new)

@@ -10,9 +10,9 @@ from pathlib import Path
 
 from lxml import etree
 
-from .errors import UsageError
-from .library import content_hash
-from .model import Draft, Library, Provenance
+from generator.core.errors import UsageError
+from generator.library.open import content_hash
+from generator.core.model import Draft, Library, Provenance
 
 _CLAUSE = re.compile(r"(\S+) sha256:([0-9a-f]{64})")
 
@@ -53,7 +53,7 @@ class Manifest:
 
 def read_manifest(path: Path) -> Manifest:
     """The manifest of a generated .docx; UsageError when the file is not one or carries none."""
-    from .render.manifest import read_custom_properties
+    from generator.render.manifest import read_custom_properties
 
     try:
         props = read_custom_properties(path.read_bytes())

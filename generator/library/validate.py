@@ -10,12 +10,12 @@ from typing import Any, Iterable
 import cerberus
 from cerberus.errors import BasicErrorHandler
 
-from .errors import Diagnostic
-from .fastschema import conforms
-from .load import Source
-from .parameters import declaration_problems, value_problem
-from .placeholders import scan
-from .schema import schema
+from generator.core.errors import Diagnostic
+from generator.library.fastschema import conforms
+from generator.library.load import Source
+from generator.library.parameters import declaration_problems, value_problem
+from generator.core.placeholders import scan
+from generator.library.schema import schema
 
 # Characters XML 1.0 cannot carry, and the two the Markdown reader reserves for placeholders.
 _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ue000\ue001\ud800-\udfff]")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 
-from .i18n import FREQUENCIES, pick
-from .model import DraftClause, FollowupItem, Section, numbered
+from generator.core.i18n import FREQUENCIES, pick
+from generator.core.model import DraftClause, FollowupItem, Section, numbered
 
 # Months between occurrences; per-event duties have no calendar.
 MONTHS = {"monthly": 1, "quarterly": 3, "half-yearly": 6, "yearly": 12, "every-2-years": 24}

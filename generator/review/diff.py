@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-from .errors import LibraryError
-from .gitrev import WORKTREE, Repo, Revision, Snapshot
-from .load import Source
+from generator.core.errors import LibraryError
+from generator.review.gitrev import WORKTREE, Repo, Revision, Snapshot
+from generator.library.load import Source
 
 # Words, including the dots, commas and hyphens inside numbers, versions and ids (1.2.0, 99,5,
 # 212000-0001), then single punctuation marks and runs of white space.
@@ -168,7 +168,7 @@ def diff_snapshots(old: Snapshot, new: Snapshot) -> LibraryDiff:
 
 
 def _kind(path: str) -> str:
-    from .load import kind_of
+    from generator.library.load import kind_of
 
     return kind_of(path) or "other"
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from ..verify import Verification
-from .library_diff import change_line, words_text
+from generator.review.verify import Verification
+from generator.review.diff_writers import change_line, words_text
 
 STATUS = {"unchanged": "unchanged", "changed": "changed", "removed": "removed from the library",
           "added": "would now be included", "dropped": "no longer selected for this agreement"}

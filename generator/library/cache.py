@@ -22,9 +22,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-from .errors import Diagnostic
-from .load import Source, library_files, load_blobs
-from .schema import schema_dir
+from generator.core.errors import Diagnostic
+from generator.library.load import Source, library_files, load_blobs
+from generator.library.schema import schema_dir
 
 FORMAT = 1  # bump when the pickled layout changes
 PARALLEL_FROM = 400  # files to parse before worker processes pay for themselves
@@ -78,7 +78,7 @@ def load_checked(root: Path) -> tuple[list[Source], list[Diagnostic]]:
 
 def _combine(entries: list[Entry], cross: list[Diagnostic] | None):
     """Sources and problems in the order the uncached stages give them; also the cross-file problems."""
-    from .validate import cross_check
+    from generator.library.validate import cross_check
 
     sources = [e[0] for e in entries if e[0] is not None]
     yaml_problems = [d for e in entries for d in e[1]]
@@ -90,7 +90,7 @@ def _combine(entries: list[Entry], cross: list[Diagnostic] | None):
 
 def _check_many(files: list[tuple[str, str, bytes]]) -> list[Entry]:
     """Each file's Entry; in worker processes when there are many."""
-    from .workers import default_jobs, run
+    from generator.core.workers import default_jobs, run
 
     jobs = min(default_jobs(), len(files) // PARALLEL_FROM)
     if jobs <= 1:
@@ -107,7 +107,7 @@ def _check_chunk(files: list[tuple[str, str, bytes]]) -> list[Entry]:
 
 
 def _check_file(file: tuple[str, str, bytes]) -> Entry:
-    from .validate import schema_problems
+    from generator.library.validate import schema_problems
 
     rel, _kind, raw = file
     sources, yaml_problems = load_blobs([(rel, raw)])
@@ -131,7 +131,7 @@ def fingerprint() -> bytes:
     if _FINGERPRINT:
         return _FINGERPRINT[0]
     digest = hashlib.sha256(f"klausul-cache {FORMAT} {sys.version}".encode("utf-8"))
-    package = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parents[1]
     schemas = Path(str(schema_dir()))
     inputs = [(p.relative_to(package).as_posix(), p) for p in sorted(package.rglob("*.py"))]
     inputs += [(f"schemas/{p.name}", p) for p in sorted(schemas.glob("*.yaml"))]

@@ -5,15 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import os
 
-from . import __version__
-from .coverage import coverage
-from .followup import plan
-from .errors import BuildError, UsageError
-from .i18n import CATEGORIES, FORUMS, FREQUENCIES, LABELS, join_words, pick
-from .markup import parse, resolve
-from .model import Paragraph, Styled, Text
-from .model import AgreementSpec, Clause, Draft, DraftClause, Library, Section, Service, ServiceRow
-from .parameters import ASPECTS, classification_level, format_value, value_for_service
+from generator import __version__
+from generator.draft.coverage import coverage
+from generator.draft.followup import plan
+from generator.core.errors import BuildError, UsageError
+from generator.core.i18n import CATEGORIES, FORUMS, FREQUENCIES, LABELS, join_words, pick
+from generator.draft.markup import parse, resolve
+from generator.core.model import Paragraph, Styled, Text
+from generator.core.model import AgreementSpec, Clause, Draft, DraftClause, Library, Section, Service, ServiceRow
+from generator.library.parameters import ASPECTS, classification_level, format_value, value_for_service
 
 
 def assemble(library: Library, agreement_id: str) -> Draft:

@@ -9,8 +9,8 @@ import xml.etree.ElementTree as ET
 import markdown
 from markdown.treeprocessors import Treeprocessor
 
-from .model import Block, Inline, Link, ListBlock, Paragraph, Param, Styled, Table, Text
-from .placeholders import PLACEHOLDER
+from generator.core.model import Block, Inline, Link, ListBlock, Paragraph, Param, Styled, Table, Text
+from generator.core.placeholders import PLACEHOLDER
 
 # Placeholders travel through Markdown as private-use tokens, so that `_` in a name can never
 # become emphasis and a value can never be read as Markdown. Validation refuses these characters.

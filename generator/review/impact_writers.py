@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from ..impact import Impact, Use
-from .markdown import escape
+from generator.review.impact import Impact, Use
+from generator.render.markdown import escape
 
 HOW = {"rules": "by its rules", "include": "included by name", "excluded": "excluded",
        "unused": "not selected", "error": "cannot be assembled"}

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .i18n import CATEGORIES, LABELS, followup_text, pick
-from .markup import blocks_text
-from .model import Draft
+from generator.core.i18n import CATEGORIES, LABELS, followup_text, pick
+from generator.draft.markup import blocks_text
+from generator.core.model import Draft
 
 
 @dataclass(frozen=True)

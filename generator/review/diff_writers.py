@@ -9,8 +9,8 @@ import json
 import re
 from typing import Any, Callable
 
-from ..diff import Change, DocumentDiff, LibraryDiff, Segment, tokens
-from .markdown import escape
+from generator.review.diff import Change, DocumentDiff, LibraryDiff, Segment, tokens
+from generator.render.markdown import escape
 
 CONTEXT = 6  # words of unchanged text shown on each side of a change
 FIELD_LABELS = {"applies_to": "applicability", "covers": "coverage"}

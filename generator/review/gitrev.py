@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
-from .errors import Diagnostic, GitError, LibraryError
-from .load import KINDS, Source, kind_of, library_files, load_blobs
+from generator.core.errors import Diagnostic, GitError, LibraryError
+from generator.library.load import KINDS, Source, kind_of, library_files, load_blobs
 
 WORKTREE = "working tree"
 
@@ -229,8 +229,8 @@ def library_state(root: Path) -> tuple[str, bool] | None:
 
 def open_at(snapshot: Snapshot, root: Path):
     """The validated, typed library of a snapshot; LibraryError naming `REV:path:line` when it has errors."""
-    from .library import open_sources
-    from .validate import validate
+    from generator.library.open import open_sources
+    from generator.library.validate import validate
 
     sources, problems = snapshot.load()
     problems = problems + [snapshot.locate(d) for d in validate(sources)]
