@@ -59,9 +59,39 @@ def test_min_level_and_personal_data_rules(library):
     assert [c.id for c in _draft(library).clauses] == ["alpha"]
 
 
-def test_differing_values_are_stated_per_service(library):
+def test_differing_values_are_stated_once_each_in_a_table_under_the_sentence(library):
+    from generator.core.model import Table
+
     alpha = next(c for c in _draft(library).clauses if c.id == "alpha")
-    assert "alert within 24 hours for Workplace, and 2 hours for Data hall to" in _first_text(alpha)
+    assert "alert within the time stated for each service below to" in _first_text(alpha)
+    first = next(i for i, b in enumerate(alpha.blocks) if isinstance(b, Paragraph)
+                 and "stated for each service" in plain_text(b.inlines))
+    table = alpha.blocks[first + 1]
+    assert isinstance(table, Table)
+    assert [plain_text(c) for c in table.header][0] == "Service"
+    assert [[_sp(plain_text(c)) for c in row] for row in table.rows] == [["Workplace", "24 hours"], ["Data hall", "2 hours"]]
+    assert _sp(alpha.values["alert_time"]) == "Workplace: 24 hours; Data hall: 2 hours"
+
+
+def test_services_with_the_same_value_share_a_row_and_strictest_says_which_applies(library):
+    from generator.core.model import Table
+
+    def strict(d):
+        d["parameters"]["alert_time"]["strictest"] = "lowest"
+    _edit(library / "clauses" / "alpha.yaml", strict)
+    alpha = next(c for c in _draft(library).clauses if c.id == "alpha")
+    texts = [_sp(plain_text(b.inlines)) for b in alpha.blocks if isinstance(b, Paragraph)]
+    assert "Where one event affects several of the services, the shortest time applies: 2 hours " \
+           "(alert time)." in texts
+    assert sum(isinstance(b, Table) for b in alpha.blocks) == 2  # the value table and the clause's own
+
+
+def test_strictest_needs_an_ordered_parameter(library):
+    def strict(d):
+        d["parameters"]["restore_test"]["strictest"] = "lowest"
+    _edit(library / "clauses" / "beta.yaml", strict)
+    problems = diagnose(library)
+    assert any(p.code == "parameter-declaration" and "strictest" in p.key for p in problems)
 
 
 @pytest.mark.parametrize("service_override, agreement_override, expected", [

@@ -13,7 +13,8 @@ from generator.core.i18n import CATEGORIES, FORUMS, FREQUENCIES, LABELS, join_wo
 from generator.draft.markup import parse, resolve
 from generator.core.model import Paragraph, Styled, Text
 from generator.core.model import AgreementSpec, Clause, Draft, DraftClause, Library, Section, Service, ServiceRow
-from generator.library.parameters import ASPECTS, classification_level, format_value, value_for_service
+from generator.draft.values import resolve_values, summary, with_value_tables
+from generator.library.parameters import ASPECTS, classification_level
 
 
 def assemble(library: Library, agreement_id: str) -> Draft:
@@ -112,9 +113,9 @@ def _draft_clause(clause: Clause, spec: AgreementSpec, services: list[Service]) 
     if lang not in clause.languages:
         raise BuildError(f"{clause.path}: clause '{clause.id}' has no '{lang}' text, which agreement "
                          f"'{spec.id}' ({spec.path}) needs")
-    values = _values(clause, spec, selected)
+    values, varying = resolve_values(clause.parameters, selected, spec.parameters, lang)
     try:
-        blocks = resolve(parse(clause.text[lang]), values)
+        blocks = resolve(with_value_tables(parse(clause.text[lang]), clause.parameters, varying, lang), values)
     except KeyError as exc:
         raise BuildError(f"{clause.path}: clause '{clause.id}': placeholder '{{{{ {exc.args[0]} }}}}' "
                          f"has no value") from None
@@ -126,7 +127,7 @@ def _draft_clause(clause: Clause, spec: AgreementSpec, services: list[Service]) 
     return DraftClause(
         id=clause.id, version=clause.version, status=clause.status, category=clause.category,
         obligation=clause.obligation, title=clause.title[lang], blocks=blocks,
-        values=values, services=tuple(s.id for s in selected), covers=clause.covers,
+        values={**values, **{n: summary(g, lang) for n, g in varying.items()}}, services=tuple(s.id for s in selected), covers=clause.covers,
         verification=clause.verification[lang],
         followup_kpi=followup["kpi"][lang] if followup else None,
         followup_frequency=pick(FREQUENCIES[followup["frequency"]], lang) if followup else None,
@@ -134,24 +135,6 @@ def _draft_clause(clause: Clause, spec: AgreementSpec, services: list[Service]) 
         content_hash=clause.content_hash, path=clause.path,
         followup_every=followup.get("frequency"), followup_by=followup.get("by", "supplier"),
     )
-
-
-def _values(clause: Clause, spec: AgreementSpec, services: list[Service]) -> dict[str, str]:
-    lang = spec.language
-    values = {}
-    for name, decl in clause.parameters.items():
-        by_value: dict[str, list[str]] = {}  # formatted value → services, in the agreement's order
-        for s in services:
-            value = value_for_service(decl, name, s.classification, s.parameters, spec.parameters)
-            by_value.setdefault(format_value(decl, value, lang), []).append(s.name[lang])
-        if len(by_value) == 1:
-            values[name] = next(iter(by_value))
-        else:  # each value in place, with the services it is for: "8 timmar för A och B samt 2 timmar för C"
-            labels = LABELS[lang]
-            groups = [labels["value_for"].format(value=v, services=join_words(names, lang))
-                      for v, names in by_value.items()]
-            values[name] = join_words(groups, lang, last=labels["last_group"])
-    return values
 
 
 def _service_row(service: Service, lang: str) -> ServiceRow:

@@ -45,6 +45,8 @@ def declaration_problems(decl: Mapping[str, Any]) -> list[tuple[tuple, str]]:
         problems += [((k,), f"`{k}` only belongs to integer and number parameters") for k in ("unit", "min", "max") if k in decl]
     if ("levels" in decl) != ("level_from" in decl):
         problems.append((("levels",) if "levels" in decl else ("level_from",), "`levels` and `level_from` go together"))
+    if "strictest" in decl and kind not in ("integer", "number"):
+        problems.append((("strictest",), f"`strictest` needs an ordered value (integer or number), not {kind}"))
     if decl.get("min") is not None and decl.get("max") is not None and decl["min"] > decl["max"]:
         problems.append((("min",), "min is greater than max"))
     return problems

@@ -221,6 +221,8 @@ class _CrossCheck:
         if "followup" in data:
             localized.append(("followup", "kpi"))
         localized += [("parameters", n, "label") for n in data.get("parameters") or {}]
+        localized += [("parameters", n, "per_service") for n, d in (data.get("parameters") or {}).items()
+                      if "per_service" in d]
         localized += [("parameters", n, "choices", c) for n, d in (data.get("parameters") or {}).items()
                       for c in d.get("choices") or {}]
         for path in localized:
