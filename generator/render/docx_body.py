@@ -78,7 +78,7 @@ def _services(draft: Draft, h: _Headings) -> str:
              cell_text(str(s.availability)), cell_text(labels["yes" if s.personal_data else "no"])]
             for s in draft.services]
     out = [h.heading(labels["services"], 1), paragraph(run(labels["services_intro"])),
-           table(header, rows, [2671, 1600, 1600, 1600, 1600])]
+           table(header, rows)]
     for s in draft.services:
         out.append(paragraph(run(s.name, bold=True) + run(f" \u2013 {s.description}")))
     return "".join(out)
@@ -109,7 +109,7 @@ def _processing_annex(draft: Draft, h: _Headings, number: int) -> str:
         header = [cell_text(labels["service"], bold=True), cell_text(service.name, bold=True)]
         rows = [[cell_text(labels[k]), cell_text(service.processing[k])]
                 for k in ("purpose", "data", "subjects", "location")]
-        out.append(table(header, rows, [2268, 6804]))
+        out.append(table(header, rows))
     return "".join(out)
 
 
@@ -125,7 +125,7 @@ def _coverage_annex(draft: Draft, h: _Headings, number: int) -> str:
         header = [cell_text(labels[k], bold=True) for k in ("item", "title", "reference", "status", "clauses_or_reason")]
         rows = [[cell_text(i.id), cell_text(i.title), cell_text(i.reference), cell_text(labels[i.status], bold=i.unresolved()),
                  cell_text(coverage_note(i, draft.language, numbers))] for i in cat.items]
-        out.append(table(header, rows, [850, 2835, 1700, 1134, 2552]))
+        out.append(table(header, rows))
     return "".join(out)
 
 
@@ -136,7 +136,7 @@ def _followup_annex(draft: Draft, h: _Headings, number: int) -> str:
     header = [cell_text(labels[k], bold=True) for k in COLUMNS]
     rows = [[cell_text(cell) for cell in plan_row(i, draft.language)] for i in draft.followup]
     return (h.heading(f"{labels['annex']} {number} \u2013 {labels['followup_plan']}", 1, "AnnexHeading", number=False)
-            + paragraph(run(plan_intro(draft))) + table(header, rows, [737, 2835, 1474, 1701, 1077, 1248]))
+            + paragraph(run(plan_intro(draft))) + table(header, rows))
 
 
 def _register_annex(draft: Draft, h: _Headings, number: int) -> str:
@@ -145,9 +145,9 @@ def _register_annex(draft: Draft, h: _Headings, number: int) -> str:
     rows = [[cell_text(c.id), cell_text(c.title), cell_text(c.version),
              cell_text(labels[f"obligation_{c.obligation}"]), cell_text(c.content_hash[:12])] for c in draft.clauses]
     out = [h.heading(f"{labels['annex']} {number} \u2013 {labels['register']}", 1, "AnnexHeading", number=False),
-           paragraph(run(labels["register_intro"])), table(header, rows, [2268, 3118, 1020, 1531, 1135])]
+           paragraph(run(labels["register_intro"])), table(header, rows)]
     if draft.excluded_clauses:
         out.append(paragraph(run(labels["excluded_clauses"], bold=True), keep_next=True))
         out.append(table([cell_text(labels["clause_id"], bold=True), cell_text(labels["reason"], bold=True)],
-                         [[cell_text(e.clause), cell_text(e.reason)] for e in draft.excluded_clauses], [2268, 6804]))
+                         [[cell_text(e.clause), cell_text(e.reason)] for e in draft.excluded_clauses]))
     return "".join(out)

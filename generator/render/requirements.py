@@ -93,5 +93,5 @@ def _docx_body(draft: Draft, numbering) -> str:
             + w.blocks(by_number[r.number].blocks, numbering),
             w.cell_text(obligation_label(r.obligation, draft.language)),
             w.cell_text(r.verification),
-        ] for r in members], [680, 4763, 1021, 2608], whole_rows=False))
+        ] for r in members], whole_rows=False))
     return "".join(out)

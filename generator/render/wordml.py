@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from xml.sax.saxutils import escape
 
 from generator.core.model import Block, Inline, Link, ListBlock, Paragraph, Styled, Table, Text
+from generator.render.fit import fit_widths
 
 _WS = re.compile(r"[ \t\n\r\f\v]+")  # ASCII white space only: a no-break space is meant
 TEXT_WIDTH = 9072  # twips: A4 (11906) less 2 × 2.5 cm margins, as in the default template
@@ -128,15 +129,21 @@ def table(header: list[str] | None, rows: list[list[str]], widths: list[int] | N
           whole_rows: bool = True) -> str:
     """A KlausulTable whose header row repeats on every page; cells are prepared paragraph XML.
 
+    Without `widths` the columns are fitted to their content (render/fit.py).
+
     Without a header the table is a plain layout grid: no style, no borders. `whole_rows=False`
     lets a row break across pages, for rows that may be longer than a page.
     """
-    columns = len(header or rows[0])
-    widths = widths or [TEXT_WIDTH // columns] * columns
+    widths = widths or fit_widths(([header] if header else []) + rows, TEXT_WIDTH)
     grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
 
     def row(cells: list[str], head: bool) -> str:
-        props = ("<w:tblHeader/>" if head else "") + ("<w:cantSplit/>" if whole_rows or head else "")
+        # A header row repeats on every page and stays with the first row (keep-with-next); it is not
+        # marked cantSplit: LibreOffice 7.4 dropped every later row of a table whose repeated,
+        # unsplittable header landed at the foot of a page.
+        props = "<w:tblHeader/>" if head else ("<w:cantSplit/>" if whole_rows else "")
+        if head:
+            cells = [_keep_next(c) for c in cells]
         trpr = f"<w:trPr>{props}</w:trPr>" if props else ""
         tcs = "".join(f'<w:tc><w:tcPr><w:tcW w:w="{w}" w:type="dxa"/></w:tcPr>{c or paragraph("", "TableText")}</w:tc>'
                       for c, w in zip(cells, widths))
@@ -148,6 +155,10 @@ def table(header: list[str] | None, rows: list[list[str]], widths: list[int] | N
             f'<w:tblLayout w:type="fixed"/><w:tblLook w:val="04A0" w:firstRow="{int(bool(header))}" w:lastRow="0" '
             f'w:firstColumn="0" w:lastColumn="0" w:noHBand="0" w:noVBand="1"/></w:tblPr>'
             f"<w:tblGrid>{grid}</w:tblGrid>{body}</w:tbl>{_AFTER_TABLE}")
+
+
+def _keep_next(cell: str) -> str:
+    return re.sub(r'(<w:pStyle w:val="[^"]*"/>)(?!<w:keepNext/>)', r"\1<w:keepNext/>", cell)
 
 
 # A small gap after every table, so that the next paragraph does not touch its border.

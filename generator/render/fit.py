@@ -1,0 +1,87 @@
+"""Table column widths fitted to their content, so that no word has to break inside a cell.
+
+Each column gets at least the width of its longest word (a word breaks only at a space or after a
+hyphen, as LibreOffice and Word break lines); the room left goes to the columns whose text wraps,
+in proportion to how much more they would need to stand on one line. Widths come from the font's
+own advance widths (render/metrics.py), never from the fonts installed where the build runs, so
+two builds anywhere give the same file.
+"""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+
+from generator.render.metrics import WIDTHS
+
+CELL_PADDING = 2 * 85 + 60  # the table style's left and right cell margins, and room for borders and rounding
+EM = 1000
+_PARAGRAPH = re.compile(r"<w:p[ >].*?</w:p>", re.S)
+_RUN = re.compile(r"<w:r>(?:<w:rPr>(.*?)</w:rPr>)?<w:t[^>]*>(.*?)</w:t></w:r>", re.S)
+_SIZE = re.compile(r'<w:sz w:val="(\d+)"/>')
+_BREAK = re.compile(r"(?<=[-\u2013/])|\s+")
+_SPACES = re.compile(r"\s+")
+
+
+def text_width(text: str, size_half_points: int) -> int:
+    """Width of `text` in twips at the given font size (half-points, as Word counts them)."""
+    units = sum(WIDTHS.get(ch, EM) for ch in text)
+    return -(-units * size_half_points * 10 // EM)  # twips = units/1000 em × points × 20; rounded up
+
+
+def cell_lines(cell_xml: str, size: int = 20) -> list[tuple[str, int]]:
+    """The paragraphs of a cell as (text, font size in half-points)."""
+    lines = []
+    for para in _PARAGRAPH.findall(cell_xml):
+        runs = _RUN.findall(para)
+        text = unescape("".join(t for _, t in runs)).replace("&#123;", "{").replace("&#125;", "}")
+        sizes = [int(m.group(1)) for props, _ in runs if (m := _SIZE.search(props or ""))]
+        lines.append((text, max(sizes, default=size)))
+    return lines
+
+
+def fit_widths(rows: list[list[str]], total: int, size: int = 20) -> list[int]:
+    """Column widths (twips) summing to `total` for rows of cell XML (the header row included).
+
+    Words are kept whole, hyphenated ones too (a date, a clause id); only when that cannot fit does
+    the column with the widest hyphenated word, and then the next, give way at its hyphens.
+    """
+    columns = len(rows[0])
+    whole, parts, natural = [0] * columns, [0] * columns, [0] * columns
+    for row in rows:
+        for i, cell in enumerate(row[:columns]):
+            for text, pt in cell_lines(cell or "", size):
+                whole[i] = max(whole[i], _longest(_SPACES.split(text), pt))
+                parts[i] = max(parts[i], _longest(_BREAK.split(text), pt))
+                natural[i] = max(natural[i], text_width(text, pt) + CELL_PADDING)
+    least = list(whole)
+    for i in sorted(range(columns), key=lambda c: parts[c] - whole[c]):
+        if sum(least) <= total:
+            break
+        least[i] = parts[i]
+    if sum(least) >= total:  # cannot fit every word: shrink in proportion to the words' needs
+        return _spread(least, total)
+    room = total - sum(least)
+    wants = [max(n - w, 0) for n, w in zip(natural, least)]
+    if sum(wants) <= room:  # everything stands on one line: share the rest in proportion to the text
+        return _spread([w + x for w, x in zip(least, wants)], total)
+    # Short cells first stand on one line (a status, a frequency); long text shares the rest.
+    short = [i for i in range(columns) if 0 < wants[i] <= total // 8]
+    widths = [w + (wants[i] if i in short else 0) for i, w in enumerate(least)]
+    if sum(widths) > total:
+        widths, short = list(least), []
+    room = total - sum(widths)
+    rest = [0 if i in short else x for i, x in enumerate(wants)]
+    return _spread([w + x * room / sum(rest) for w, x in zip(widths, rest)] if sum(rest) else widths, total)
+
+
+def _longest(words: list[str], size: int) -> int:
+    return max((text_width(w, size) for w in words if w), default=0) + CELL_PADDING
+
+
+def _spread(widths: list[float], total: int) -> list[int]:
+    """Scale to `total` and round, the rounding remainder going to the widest column."""
+    scale = total / sum(widths) if sum(widths) else 1
+    out = [int(w * scale) for w in widths]
+    out[out.index(max(out))] += total - sum(out)
+    return out
