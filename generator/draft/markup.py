@@ -216,3 +216,13 @@ def blocks_text(blocks: tuple[Block, ...], indent: str = "") -> str:
         else:
             out += [indent + " | ".join(plain_text(c) for c in row) for row in (block.header, *block.rows)]
     return "\n".join(out)
+
+
+def lead_in(block: Block) -> bool:
+    """A paragraph that ends in a colon, introducing the list after it ("Leverantören ska:")."""
+    if not isinstance(block, Paragraph) or not block.inlines:
+        return False
+    last = block.inlines[-1]
+    while isinstance(last, (Styled, Link)) and last.children:
+        last = last.children[-1]
+    return isinstance(last, Text) and last.text.rstrip().endswith(":")

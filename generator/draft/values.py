@@ -14,6 +14,7 @@ from typing import Any, Mapping
 
 from generator.core.i18n import LABELS, join_words
 from generator.core.model import Block, ListBlock, Paragraph, Param, Styled, Table, Text, Link
+from generator.draft.markup import lead_in
 from generator.library.parameters import format_value, value_for_service
 
 DURATIONS = {"minutes", "hours", "days", "working-days", "weeks", "months", "years"}
@@ -58,21 +59,12 @@ def with_value_tables(blocks: tuple[Block, ...], parameters: Mapping[str, Mappin
         out.append(block)
         pending += [n for n in params_in(block) if n in varying and n not in shown and n not in pending]
         # A lead-in ("Säkerhetskopiorna ska:") stays with its list: the table follows the list.
-        if pending and not (_lead_in(block) and i + 1 < len(blocks) and isinstance(blocks[i + 1], ListBlock)):
+        if pending and not (lead_in(block) and i + 1 < len(blocks) and isinstance(blocks[i + 1], ListBlock)):
             shown.update(pending)
             out.append(value_table(pending, parameters, varying, lang))
             out += strictest_notes([n for n in pending if parameters[n].get("strictest")], parameters, varying, lang)
             pending = []
     return tuple(out)
-
-
-def _lead_in(block: Block) -> bool:
-    if not isinstance(block, Paragraph) or not block.inlines:
-        return False
-    last = block.inlines[-1]
-    while isinstance(last, (Styled, Link)) and last.children:
-        last = last.children[-1]
-    return isinstance(last, Text) and last.text.rstrip().endswith(":")
 
 
 def value_table(names: list[str], parameters: Mapping, varying: Mapping, lang: str) -> Table:

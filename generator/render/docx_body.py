@@ -42,7 +42,7 @@ def body(draft: Draft, numbering: ListNumbering) -> str:
     annexes = ([_processing_annex] if draft.processed_services else []) + [
         _coverage_annex, _followup_annex, _register_annex]
     parts += [annex(draft, h, number) for number, annex in enumerate(annexes, 1)]
-    return _contents(h, labels) + "".join(parts)
+    return w.without_stray_spacers(_contents(h, labels) + "".join(parts))
 
 
 def _contents(h: _Headings, labels: dict) -> str:

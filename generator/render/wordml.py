@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from xml.sax.saxutils import escape
 
 from generator.core.model import Block, Inline, Link, ListBlock, Paragraph, Styled, Table, Text
+from generator.draft.markup import lead_in
 from generator.render.fit import fit_widths
 
 _WS = re.compile(r"[ \t\n\r\f\v]+")  # ASCII white space only: a no-break space is meant
@@ -91,16 +92,23 @@ def blocks(items: tuple[Block, ...], numbering: ListNumbering, level: int = -1,
            ordered_num: int | None = None) -> str:
     """Paragraphs, lists and tables for clause text; `level` is the list depth (-1: not in a list)."""
     out = []
-    for block in items:
+    for i, block in enumerate(items):
         if isinstance(block, Paragraph):
             indent = f'<w:ind w:left="{720 * (level + 1)}"/>' if level >= 0 else ""
-            out.append(paragraph(inlines(block.inlines), extra_ppr=indent))
+            following = items[i + 1] if i + 1 < len(items) else None
+            out.append(paragraph(inlines(block.inlines), keep_next=leads_in(block, following), extra_ppr=indent))
         elif isinstance(block, ListBlock):
             out.append(_list(block, numbering, level + 1, ordered_num))
         else:
             out.append(table([_cell(c, bold=True) for c in block.header],
                              [[_cell(c) for c in row] for row in block.rows]))
     return "".join(out)
+
+
+def leads_in(block: Paragraph, following: Block | None) -> bool:
+    """Whether a paragraph must stay on the page of what follows: a lead-in to a list ("ska:"), or a
+    sentence whose values stand in the table under it."""
+    return isinstance(following, Table) or (isinstance(following, ListBlock) and lead_in(block))
 
 
 def _list(block: ListBlock, numbering: ListNumbering, level: int, ordered_num: int | None) -> str:
@@ -115,7 +123,9 @@ def _list(block: ListBlock, numbering: ListNumbering, level: int, ordered_num: i
     for item in block.items:
         rest = item
         if item and isinstance(item[0], Paragraph):
-            out.append(paragraph(inlines(item[0].inlines), style, num=(num_id, min(level, 2))))
+            following = item[1] if len(item) > 1 else None
+            out.append(paragraph(inlines(item[0].inlines), style, num=(num_id, min(level, 2)),
+                                 keep_next=leads_in(item[0], following)))
             rest = item[1:]
         out.append(blocks(rest, numbering, level, inner_ordered))
     return "".join(out)
@@ -163,6 +173,17 @@ def _keep_next(cell: str) -> str:
 
 # A small gap after every table, so that the next paragraph does not touch its border.
 _AFTER_TABLE = '<w:p><w:pPr><w:spacing w:before="0" w:after="0" w:line="160" w:lineRule="exact"/></w:pPr></w:p>'
+
+
+def without_stray_spacers(xml: str, page_styles: tuple[str, ...] = ("AnnexHeading",)) -> str:
+    """Body XML without the gap paragraph after a table where a new page follows.
+
+    A table that fills its page pushes that gap onto the next page; before a heading that starts a
+    page of its own it was alone there, as a blank page.
+    """
+    for style in page_styles:
+        xml = xml.replace(_AFTER_TABLE + f'<w:p><w:pPr><w:pStyle w:val="{style}"/>', f'<w:p><w:pPr><w:pStyle w:val="{style}"/>')
+    return xml.replace(_AFTER_TABLE + page_break(), page_break())
 
 
 def cell_text(value: str, bold: bool = False) -> str:
