@@ -243,6 +243,20 @@ def test_quantities_read_as_written_contract_language(value, unit, lang, text):
     assert format_quantity(value, unit, lang) == text
 
 
+@pytest.mark.parametrize("value, lang, text", [
+    (1000000.0, "sv", "1\u00a0000\u00a0000"), (1000000.0, "en", "1,000,000"), (10000, "sv", "10\u00a0000"),
+    (2.5, "sv", "2,5"), (0.1, "sv", "0,1"), (1e-7, "sv", "0,0000001"), (1e21, "en", "1" + ",000" * 7),
+    (99.95, "en", "99.95"), (3.0, "sv", "3")])
+def test_numbers_have_separators_per_language_and_never_an_exponent(value, lang, text):
+    from babel.numbers import parse_decimal
+    from generator.core.i18n import format_number
+
+    written = format_number(value, lang)
+    assert written == text and "e" not in written.lower()
+    # Babel reads it back as the same number in that language: nothing rounded away
+    assert float(parse_decimal(written, locale={"sv": "sv_SE", "en": "en_GB"}[lang])) == value
+
+
 def test_processing_instruction_comes_from_the_services_that_process_personal_data(library):
     draft = _draft(library)  # desk has no personal data, hall has a processing description
     assert [s.id for s in draft.processed_services] == ["hall"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 LANGUAGES = ("sv", "en")
 
 LABELS = {
@@ -249,9 +251,16 @@ def pick(pair: tuple[str, str], lang: str) -> str:
 
 
 def format_number(value: int | float, lang: str) -> str:
-    """A number as a reader of `lang` writes it (decimal comma in Swedish, no trailing .0)."""
-    text = f"{value:g}" if isinstance(value, float) else str(value)
-    return text.replace(".", ",") if lang == "sv" else text
+    """A number as a reader of `lang` writes it, by Babel's CLDR data: "10 000" and "99,5" in Swedish
+    (no-break space, decimal comma), "10,000" in English; every digit kept, never "1e+06"."""
+    from babel.numbers import format_decimal  # imported here: only drafts with numbers need it
+
+    # repr() is the shortest text that reads back as the same float, so 0.1 stays 0.1.
+    number = Decimal(repr(value)) if isinstance(value, float) else value
+    return format_decimal(number, locale=_LOCALES[lang], decimal_quantization=False)
+
+
+_LOCALES = {"sv": "sv_SE", "en": "en_GB"}
 
 
 def format_quantity(value: int | float, unit: str | None, lang: str) -> str:
