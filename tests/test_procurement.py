@@ -143,8 +143,13 @@ def test_plan_without_start_date_asks_for_one(library, klausul, tmp_path):
 
 
 @pytest.mark.parametrize("start, every, first", [
-    ("2027-01-31", "monthly", "2027-02-28"), ("2027-01-15", "half-yearly", "2027-07-15"),
+    ("2027-01-31", "monthly", "2027-03-01"),  # 28 February 2027 is a Sunday
+    ("2027-01-15", "half-yearly", "2027-07-15"),
     ("2027-11-30", "quarterly", "2028-02-28"), ("2027-03-01", "every-2-years", "2029-03-01"),
+    ("2027-01-01", "yearly", "2028-01-03"),  # New Year's Day 2028 is a Saturday
+    ("2027-11-06", "half-yearly", "2028-05-08"),  # 6 May 2028 a Saturday, the 7th a Sunday
+    ("2027-11-24", "monthly", "2027-12-27"),  # Christmas Eve, Day, Boxing Day, then Monday the 27th
+    ("2028-05-23", "monthly", "2028-06-26"),  # 23 June 2028 is Midsummer Eve, counted as a holiday
     ("2027-03-01", "per-event", None)])
 def test_first_due_dates(start, every, first):
     from generator.draft.followup import first_due
@@ -183,9 +188,12 @@ def test_every_sample_exports_its_requirements_and_a_calendar(agreement, klausul
         clause = by_clause[str(event["UID"]).split(".", 1)[1].split("@")[0]]
         months = _MONTHS[clause.followup_every]
         first = event.decoded("DTSTART")
-        # one period after the start, on the start's day of the month (the samples start on the 1st)
+        # one period after the start, on the start's day of the month (the samples start on the 1st),
+        # or the first Swedish working day after it, as the maintained holiday calendar has it
         total = start.month - 1 + months
-        assert first == dt.date(start.year + total // 12, total % 12 + 1, start.day)
+        nominal = dt.date(start.year + total // 12, total % 12 + 1, start.day)
+        assert _swedish_working_day(first) and nominal <= first
+        assert not any(_swedish_working_day(nominal + dt.timedelta(days=d)) for d in range((first - nominal).days))
         freq = event["RRULE"]["FREQ"][0]
         interval = event["RRULE"]["INTERVAL"][0]
         assert (freq, interval) == (("YEARLY", months // 12) if months % 12 == 0 else ("MONTHLY", months))
@@ -193,3 +201,29 @@ def test_every_sample_exports_its_requirements_and_a_calendar(agreement, klausul
     for clause_id in ("post-incident-review", "customer-involvement-in-changes"):
         title = by_clause[clause_id].title
         assert title in plan  # the joint review (audit 4.4) and the customer's part in changes (4.5)
+
+
+def _swedish_working_day(day: dt.date) -> bool:
+    import holidays
+
+    # Public holidays and the eves that Swedish time limits treat as holidays (midsommar-, jul-, nyårsafton).
+    off = holidays.country_holidays("SE", years=day.year, categories=("public", "de_facto"))
+    return day.weekday() < 5 and day not in off
+
+
+def test_calendar_moved_past_the_28th_recurs_on_that_day_or_the_months_last(library, klausul):
+    import yaml
+
+    path = library / "agreements" / "pilot.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["start_date"] = dt.date(2027, 7, 28)  # one month later: Saturday 28 August → Monday the 30th
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    events = {str(e["UID"]): e for e in Calendar.from_ical(klausul(library, "followup", "pilot", "--format", "ics")
+                                                           .stdout_bytes).walk("VEVENT")}
+    alpha = events["pilot.alpha@klausul"]  # monthly
+    start = alpha.decoded("DTSTART")
+    rule = rrulestr(alpha["RRULE"].to_ical().decode(), dtstart=dt.datetime.combine(start, dt.time()))
+    assert [d.date() for d in rule[:7]] == [dt.date(2027, 8, 30), dt.date(2027, 9, 30), dt.date(2027, 10, 30),
+                                           dt.date(2027, 11, 30), dt.date(2027, 12, 30), dt.date(2028, 1, 30),
+                                           dt.date(2028, 2, 29)]
+    assert _swedish_working_day(start)

@@ -7,6 +7,7 @@ import datetime as dt
 
 from generator.core.i18n import FREQUENCIES, pick
 from generator.core.model import DraftClause, FollowupItem, Section, numbered
+from generator.draft.workdays import next_working_day
 
 # Months between occurrences; per-event duties have no calendar.
 MONTHS = {"monthly": 1, "quarterly": 3, "half-yearly": 6, "yearly": 12, "every-2-years": 24}
@@ -27,7 +28,8 @@ def _item(number: str, clause: DraftClause, start_date: str | None, lang: str) -
 
 
 def first_due(start_date: str, every: str) -> dt.date | None:
-    """One period after the start, on the start's day of the month but at most the 28th.
+    """One period after the start, on the start's day of the month but at most the 28th, moved to
+    the next Swedish working day when it falls on a weekend or a holiday.
 
     Capping at the 28th keeps every later occurrence on the same day of the month, so the plan, the
     CSV and the calendar's RRULE agree in every month, February included.
@@ -35,7 +37,7 @@ def first_due(start_date: str, every: str) -> dt.date | None:
     if every not in MONTHS:
         return None
     start = dt.date.fromisoformat(start_date)
-    return add_months(start.replace(day=min(start.day, 28)), MONTHS[every])
+    return next_working_day(add_months(start.replace(day=min(start.day, 28)), MONTHS[every]))
 
 
 def add_months(day: dt.date, months: int) -> dt.date:

@@ -49,6 +49,8 @@ def _event(draft: Draft, item: FollowupItem, stamp: str) -> list[str]:
     start = dt.date.fromisoformat(item.first_due)
     months = MONTHS[item.every]
     rule = f"FREQ=YEARLY;INTERVAL={months // 12}" if months % 12 == 0 else f"FREQ=MONTHLY;INTERVAL={months}"
+    if start.day > 28:  # moved past the 28th to a working day: the same day, or the month's last where shorter
+        rule += f";BYMONTHDAY={start.day},-1;BYSETPOS=1" if months % 12 else ""
     where = f" ({item.forum})" if item.forum else ""
     description = "\n".join([f"{labels['what']}: {item.what}", f"{labels['evidence']}: {item.evidence}",
                              f"{labels['by']}: {labels['by_' + item.by]}",
