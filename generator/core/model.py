@@ -31,6 +31,7 @@ class Clause:
     path: str
     content_hash: str
     order: int = 100
+    customer_duties: tuple[dict[str, Any], ...] = ()  # the Customer's recurring duties: what, frequency, forum
 
 
 @dataclass(frozen=True)
@@ -215,6 +216,17 @@ class DraftClause:
     path: str
     followup_every: str | None = None  # the schema's frequency key, for computing due dates
     followup_by: str = "supplier"
+    customer_duties: tuple["CustomerDuty", ...] = ()
+
+
+@dataclass(frozen=True)
+class CustomerDuty:
+    """A recurring duty of the Customer under a clause, in the draft's language."""
+
+    what: str
+    every: str  # frequency key
+    frequency: str
+    forum: str | None
 
 
 @dataclass(frozen=True)
@@ -231,6 +243,7 @@ class FollowupItem:
     forum: str | None
     by: str  # supplier | customer | joint
     first_due: str | None  # ISO date; None for per-event items or when the agreement has no start date
+    duty: int = 0  # 0: the clause's own follow-up; n: the Customer's n-th duty under the clause
 
 
 @dataclass(frozen=True)

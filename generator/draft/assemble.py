@@ -9,10 +9,11 @@ from generator import __version__
 from generator.draft.coverage import coverage
 from generator.draft.followup import plan
 from generator.core.errors import BuildError, UsageError
-from generator.core.i18n import CATEGORIES, FORUMS, FREQUENCIES, LABELS, join_words, pick
+from generator.core.i18n import CATEGORIES, FREQUENCIES, LABELS, join_words, pick
 from generator.draft.markup import parse, resolve
 from generator.core.model import Paragraph, Styled, Text
 from generator.core.model import AgreementSpec, Clause, Draft, DraftClause, Library, Section, Service, ServiceRow
+from generator.draft.kpi import customer_duties, kpi_with_target, reported_to
 from generator.draft.values import resolve_values, summary, with_value_tables
 from generator.library.parameters import ASPECTS, classification_level
 
@@ -129,11 +130,12 @@ def _draft_clause(clause: Clause, spec: AgreementSpec, services: list[Service]) 
         obligation=clause.obligation, title=clause.title[lang], blocks=blocks,
         values={**values, **{n: summary(g, lang) for n, g in varying.items()}}, services=tuple(s.id for s in selected), covers=clause.covers,
         verification=clause.verification[lang],
-        followup_kpi=followup["kpi"][lang] if followup else None,
+        followup_kpi=kpi_with_target(followup, values, varying, selected, lang) if followup else None,
         followup_frequency=pick(FREQUENCIES[followup["frequency"]], lang) if followup else None,
-        followup_forum=pick(FORUMS[followup["forum"]], lang) if followup.get("forum") else None,
+        followup_forum=reported_to(followup, lang),
         content_hash=clause.content_hash, path=clause.path,
         followup_every=followup.get("frequency"), followup_by=followup.get("by", "supplier"),
+        customer_duties=customer_duties(clause.customer_duties, lang),
     )
 
 

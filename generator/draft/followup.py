@@ -14,8 +14,22 @@ MONTHS = {"monthly": 1, "quarterly": 3, "half-yearly": 6, "yearly": 12, "every-2
 
 
 def plan(sections: tuple[Section, ...], start_date: str | None, lang: str) -> tuple[FollowupItem, ...]:
-    """One item per clause with a follow-up duty, in the order the draft prints the clauses."""
-    return tuple(_item(number, c, start_date, lang) for number, c in numbered(sections) if c.followup_every)
+    """One item per clause with a follow-up duty, then the Customer's own duties under it, in the
+    order the draft prints the clauses."""
+    items = []
+    for number, c in numbered(sections):
+        if c.followup_every:
+            items.append(_item(number, c, start_date, lang))
+        items += [_duty(number, c, n, duty, start_date) for n, duty in enumerate(c.customer_duties, 1)]
+    return tuple(items)
+
+
+def _duty(number: str, clause: DraftClause, n: int, duty, start_date: str | None) -> FollowupItem:
+    first = first_due(start_date, duty.every) if start_date else None
+    return FollowupItem(
+        number=number, clause_id=clause.id, clause_title=clause.title, what=duty.what, evidence="",
+        every=duty.every, frequency=duty.frequency, forum=duty.forum, by="customer",
+        first_due=first.isoformat() if first else None, duty=n)
 
 
 def _item(number: str, clause: DraftClause, start_date: str | None, lang: str) -> FollowupItem:

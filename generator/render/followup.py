@@ -52,10 +52,11 @@ def _event(draft: Draft, item: FollowupItem, stamp: str) -> list[str]:
     if start.day > 28:  # moved past the 28th to a working day: the same day, or the month's last where shorter
         rule += f";BYMONTHDAY={start.day},-1;BYSETPOS=1" if months % 12 else ""
     where = f" ({item.forum})" if item.forum else ""
-    description = "\n".join([f"{labels['what']}: {item.what}", f"{labels['evidence']}: {item.evidence}",
-                             f"{labels['by']}: {labels['by_' + item.by]}",
+    evidence = [f"{labels['evidence']}: {item.evidence}"] if item.evidence else []  # a Customer duty has none
+    description = "\n".join([f"{labels['what']}: {item.what}", *evidence, f"{labels['by']}: {labels['by_' + item.by]}",
                              f"{draft.id} {item.number}, {item.clause_id}"])
-    return ["BEGIN:VEVENT", f"UID:{draft.id}.{item.clause_id}@klausul", f"DTSTAMP:{stamp}",
+    uid = f"{draft.id}.{item.clause_id}" + (f".customer-{item.duty}" if item.duty else "")
+    return ["BEGIN:VEVENT", f"UID:{uid}@klausul", f"DTSTAMP:{stamp}",
             f"DTSTART;VALUE=DATE:{start:%Y%m%d}", f"DTEND;VALUE=DATE:{start + dt.timedelta(days=1):%Y%m%d}",
             f"RRULE:{rule}", _prop("SUMMARY", f"{item.number} {item.clause_title}{where}"),
             _prop("DESCRIPTION", description), "TRANSP:TRANSPARENT", "END:VEVENT"]
