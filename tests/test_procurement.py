@@ -182,11 +182,13 @@ def test_every_sample_exports_its_requirements_and_a_calendar(agreement, klausul
     events = Calendar.from_ical(result.stdout_bytes).walk("VEVENT")
     by_clause = {c.id: c for c in draft.clauses}
     recurring = [c for c in draft.clauses if c.followup_every in _MONTHS]
-    assert len(events) == len(recurring) > 5
+    duties = {f"{c.id}.customer-{n}": d.every for c in draft.clauses for n, d in enumerate(c.customer_duties, 1)
+              if d.every in _MONTHS}
+    assert len(events) == len(recurring) + len(duties) and len(recurring) > 5
     start = dt.date.fromisoformat(draft.start_date)
     for event in events:
-        clause = by_clause[str(event["UID"]).split(".", 1)[1].split("@")[0]]
-        months = _MONTHS[clause.followup_every]
+        key = str(event["UID"]).split(".", 1)[1].split("@")[0]
+        months = _MONTHS[duties[key] if key in duties else by_clause[key].followup_every]
         first = event.decoded("DTSTART")
         # one period after the start, on the start's day of the month (the samples start on the 1st),
         # or the first Swedish working day after it, as the maintained holiday calendar has it

@@ -76,13 +76,16 @@ LABELS = {
         "followup_plan": "Uppföljningsplan",
         "followup_intro": "Planen anger vad som ska rapporteras eller granskas, av vem, i vilket forum och hur "
                           "ofta. Första tillfället infaller en period efter avtalets startdatum {start}, på "
-                          "samma dag i månaden (högst den 28:e). Uppföljning vid varje händelse sker inom "
+                          "samma dag i månaden (högst den 28:e), eller närmast följande arbetsdag om den "
+                          "dagen är en lördag, söndag, helgdag, midsommarafton, julafton eller nyårsafton; "
+                          "därefter på samma dag i månaden. Uppföljning vid varje händelse sker inom "
                           "de tider som respektive klausul anger.",
         "followup_intro_no_start": "Planen anger vad som ska rapporteras eller granskas, av vem, i vilket forum "
                                    "och hur ofta. Datum för första tillfället fastställs när avtalets "
                                    "startdatum är bestämt.",
         "clause_no": "Punkt", "what": "Vad följs upp", "evidence": "Underlag", "by": "Ansvarig",
         "forum": "Forum", "frequency": "Frekvens", "first_due": "Första tillfälle",
+        "forum_or_recipient": "Forum eller mottagare",
         "by_supplier": "Leverantören", "by_customer": "Kunden", "by_joint": "Parterna gemensamt",
         "start_date": "Startdatum", "on_event": "vid händelse",
     },
@@ -156,13 +159,17 @@ LABELS = {
         "followup_plan": "Follow-up plan",
         "followup_intro": "The plan states what is reported or reviewed, by whom, in which forum and how "
                           "often. The first occurrence falls one period after the agreement's start date "
-                          "{start}, on the same day of the month (the 28th at the latest). Event-driven "
+                          "{start}, on the same day of the month (the 28th at the latest), or on the next "
+                          "working day when that day is a Saturday, Sunday or Swedish public holiday, or "
+                          "Midsummer Eve, Christmas Eve or New Year's Eve; later occurrences fall on the "
+                          "same day of the month. Event-driven "
                           "follow-up takes place within the times the clause concerned sets.",
         "followup_intro_no_start": "The plan states what is reported or reviewed, by whom, in which forum "
                                    "and how often. The first dates are set once the agreement's start "
                                    "date is fixed.",
         "clause_no": "Clause", "what": "What is followed up", "evidence": "Evidence", "by": "By",
         "forum": "Forum", "frequency": "Frequency", "first_due": "First due",
+        "forum_or_recipient": "Forum or recipient",
         "by_supplier": "Supplier", "by_customer": "Customer", "by_joint": "Both parties",
         "start_date": "Start date", "on_event": "on each event",
     },

@@ -8,9 +8,7 @@ import datetime as dt
 from generator.core.i18n import FREQUENCIES, pick
 from generator.core.model import DraftClause, FollowupItem, Section, numbered
 from generator.draft.workdays import next_working_day
-
-# Months between occurrences; per-event duties have no calendar.
-MONTHS = {"monthly": 1, "quarterly": 3, "half-yearly": 6, "yearly": 12, "every-2-years": 24}
+from generator.library.followup_rules import MONTHS  # months between occurrences; per-event duties have none
 
 
 def plan(sections: tuple[Section, ...], start_date: str | None, lang: str) -> tuple[FollowupItem, ...]:

@@ -12,6 +12,7 @@ from cerberus.errors import BasicErrorHandler
 
 from generator.core.errors import Diagnostic
 from generator.library.fastschema import conforms
+from generator.library.followup_rules import followup_problems
 from generator.library.load import Source
 from generator.library.parameters import declaration_problems, value_problem
 from generator.core.placeholders import scan
@@ -56,6 +57,14 @@ def _escapes(path: str) -> bool:
     """Whether a library-relative path could lead outside the library (absolute, a drive, `..`)."""
     parts = re.split(r"[/\\]", path)
     return path.startswith(("/", "\\")) or bool(re.match(r"[A-Za-z]:", path)) or ".." in parts
+
+
+def _has(data: dict, path: tuple) -> bool:
+    for key in path:
+        if not isinstance(data, dict) or key not in data:
+            return False
+        data = data[key]
+    return True
 
 
 def _diag(source: Source, path: tuple, message: str, code: str, line: int | None = None,
@@ -207,6 +216,8 @@ class _CrossCheck:
             if missing:
                 self.add(source, ("parameters", name), f"parameter '{name}' is declared but not used in the "
                          f"{'/'.join(missing)} text", "parameter-unused")
+        for path, problem, code in followup_problems(data):
+            self.add(source, path, problem, code)
         for i, ref in enumerate(data.get("covers") or []):
             if ref not in self.items:
                 self.add(source, ("covers", i), f"'{ref}' is not an item of any catalog", "unknown-reference")
@@ -220,6 +231,9 @@ class _CrossCheck:
         localized = [("title",), ("text",), ("verification",)]
         if "followup" in data:
             localized.append(("followup", "kpi"))
+            localized += [p for p in (("followup", "recipient"), ("followup", "target", "measure"))
+                          if _has(data, p)]
+        localized += [("customer_duties", i, "what") for i in range(len(data.get("customer_duties") or []))]
         localized += [("parameters", n, "label") for n in data.get("parameters") or {}]
         localized += [("parameters", n, "per_service") for n, d in (data.get("parameters") or {}).items()
                       if "per_service" in d]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from generator.core.i18n import LABELS
 from generator.core.model import Draft, FollowupItem
 
-COLUMNS = ("clause_no", "what", "by", "forum", "frequency", "first_due")
+COLUMNS = ("clause_no", "what", "by", "forum_or_recipient", "frequency", "first_due")
 
 
 def plan_row(item: FollowupItem, lang: str) -> list[str]:
