@@ -53,9 +53,19 @@ def docx_words(docx: Path) -> collections.Counter:
 def pdf_words(pdf: Path, known: collections.Counter) -> collections.Counter:
     """The PDF's words, a hyphen at a line's end joined to its continuation when that makes a known word."""
     words: list[str] = []
-    for _height, page in pages(pdf):
+    overflow: list[tuple[float, str]] = []  # (column x, piece) of words a page ended in the middle of
+    for height, page in pages(pdf):
         lines = _segments(page)
         carry: dict[int, list[str]] = {}  # segment → the hyphen-ended pieces that continue in it
+        for x, piece in overflow:  # a row that breaks across pages continues at the top of the next
+            # the first line in that column that completes the word (a repeated header row comes first)
+            top = sorted((j for j, (y2, s) in enumerate(lines) if MARGIN < y2 and abs(s[0].x0 - x) < 2.0
+                          and j not in carry and known[_clean(piece + s[0].text)]), key=lambda k: lines[k][0])
+            if top:
+                carry[top[0]] = [piece]
+            else:
+                words.append(piece)
+        overflow = []
         for i, (y, segment) in enumerate(lines):
             texts = [w.text for w in segment]
             parts = carry.pop(i, []) + [texts[0]]
@@ -67,8 +77,11 @@ def pdf_words(pdf: Path, known: collections.Counter) -> collections.Counter:
                          if 0.5 < y2 - y < 25 and abs(s[0].x0 - segment[0].x0) < 2.0]
                 if below:
                     carry[min(below, key=lambda k: lines[k][0])] = [texts.pop()]
+                elif y > height - 2 * MARGIN:
+                    overflow.append((segment[0].x0, texts.pop()))
             words += texts
         words += [p for parts in carry.values() for p in parts]
+    words += [piece for _, piece in overflow]
     return _count(words)
 
 

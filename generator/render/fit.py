@@ -75,6 +75,17 @@ def fit_widths(rows: list[list[str]], total: int, size: int = 20) -> list[int]:
     return _spread([w + x * room / sum(rest) for w, x in zip(widths, rest)] if sum(rest) else widths, total)
 
 
+def fits(rows: list[list[str]], total: int, size: int = 20) -> bool:
+    """Whether every word of the rows can stand whole in columns summing to `total` (breaking at hyphens)."""
+    columns = len(rows[0])
+    parts = [0] * columns
+    for row in rows:
+        for i, cell in enumerate(row[:columns]):
+            for text, pt in cell_lines(cell or "", size):
+                parts[i] = max(parts[i], _longest(_BREAK.split(text), pt))
+    return sum(parts) <= total
+
+
 def _longest(words: list[str], size: int) -> int:
     return max((text_width(w, size) for w in words if w), default=0) + CELL_PADDING
 

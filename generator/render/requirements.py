@@ -9,6 +9,7 @@ import io
 from generator.core.i18n import LABELS, join_words
 from generator.core.model import Draft
 from generator.draft.requirements import Requirement, obligation_counts, obligation_label, requirements
+from generator.render.fit import CELL_PADDING, fit_widths
 
 _COLUMNS = ("req_no", "category", "title", "requirement", "obligation", "verification", "followup", "covers",
             "clause")
@@ -84,14 +85,19 @@ def _docx_body(draft: Draft, numbering) -> str:
     out = [w.paragraph(w.run(labels["requirements"]), "Heading1", num=(0, 0)), w.paragraph(w.run(intro))]
     header = [w.cell_text(labels[k], bold=True) for k in ("req_no", "requirement", "obligation", "verification")]
     by_number = dict(draft.numbered_clauses())
+    # One set of column widths for every section, fitted to the plain text; the clause text's own
+    # tables are then fitted inside the requirement column.
+    widths = fit_widths([header] + [[w.cell_text(r.number), w.cell_text(f"{r.title} {r.text}"),
+                                     w.cell_text(obligation_label(r.obligation, draft.language)),
+                                     w.cell_text(r.verification)] for r in rows], w.TEXT_WIDTH)
     for section in draft.sections:
         members = [r for r in rows if by_number[r.number] in section.clauses]
         out.append(w.paragraph(w.run(section.title), "Heading2", num=(0, 1), keep_next=True))
         out.append(w.table(header, [[
             w.cell_text(r.number),
             w.paragraph(w.run(r.title, bold=True), "TableText", keep_next=True)
-            + w.blocks(by_number[r.number].blocks, numbering),
+            + w.blocks(by_number[r.number].blocks, numbering, width=widths[1] - CELL_PADDING),
             w.cell_text(obligation_label(r.obligation, draft.language)),
             w.cell_text(r.verification),
-        ] for r in members], whole_rows=False))
+        ] for r in members], widths, whole_rows=False))
     return "".join(out)

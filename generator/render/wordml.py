@@ -12,7 +12,7 @@ from xml.sax.saxutils import escape
 
 from generator.core.model import Block, Inline, Link, ListBlock, Paragraph, Styled, Table, Text
 from generator.draft.markup import lead_in
-from generator.render.fit import fit_widths
+from generator.render.fit import fit_widths, fits
 
 _WS = re.compile(r"[ \t\n\r\f\v]+")  # ASCII white space only: a no-break space is meant
 TEXT_WIDTH = 9072  # twips: A4 (11906) less 2 × 2.5 cm margins, as in the default template
@@ -89,8 +89,9 @@ def inlines(items: tuple[Inline, ...], bold: bool = False, italic: bool = False,
 
 
 def blocks(items: tuple[Block, ...], numbering: ListNumbering, level: int = -1,
-           ordered_num: int | None = None) -> str:
-    """Paragraphs, lists and tables for clause text; `level` is the list depth (-1: not in a list)."""
+           ordered_num: int | None = None, width: int = TEXT_WIDTH) -> str:
+    """Paragraphs, lists and tables for clause text; `level` is the list depth (-1: not in a list);
+    `width` is the room for a table (twips): the text width, or a table cell's."""
     out = []
     for i, block in enumerate(items):
         if isinstance(block, Paragraph):
@@ -98,10 +99,10 @@ def blocks(items: tuple[Block, ...], numbering: ListNumbering, level: int = -1,
             following = items[i + 1] if i + 1 < len(items) else None
             out.append(paragraph(inlines(block.inlines), keep_next=leads_in(block, following), extra_ppr=indent))
         elif isinstance(block, ListBlock):
-            out.append(_list(block, numbering, level + 1, ordered_num))
+            out.append(_list(block, numbering, level + 1, ordered_num, width))
         else:
-            out.append(table([_cell(c, bold=True) for c in block.header],
-                             [[_cell(c) for c in row] for row in block.rows]))
+            header, rows = [_cell(c, bold=True) for c in block.header], [[_cell(c) for c in row] for row in block.rows]
+            out.append(table(header, rows, total=width) if fits([header, *rows], width) else _table_as_lines(block))
     return "".join(out)
 
 
@@ -111,7 +112,8 @@ def leads_in(block: Paragraph, following: Block | None) -> bool:
     return isinstance(following, Table) or (isinstance(following, ListBlock) and lead_in(block))
 
 
-def _list(block: ListBlock, numbering: ListNumbering, level: int, ordered_num: int | None) -> str:
+def _list(block: ListBlock, numbering: ListNumbering, level: int, ordered_num: int | None,
+          width: int = TEXT_WIDTH) -> str:
     # A nested ordered list continues its parent's list instance one level down, which Word
     # restarts at every parent item; a top-level ordered list gets an instance of its own.
     if block.ordered:
@@ -127,7 +129,17 @@ def _list(block: ListBlock, numbering: ListNumbering, level: int, ordered_num: i
             out.append(paragraph(inlines(item[0].inlines), style, num=(num_id, min(level, 2)),
                                  keep_next=leads_in(item[0], following)))
             rest = item[1:]
-        out.append(blocks(rest, numbering, level, inner_ordered))
+        out.append(blocks(rest, numbering, level, inner_ordered, width))
+    return "".join(out)
+
+
+def _table_as_lines(block: Table) -> str:
+    """A table too wide for its room (a value table inside a table cell) as one line per row:
+    "**IT-arbetsplats** – Tid: 8 timmar; Frekvens: varje halvår"."""
+    out = []
+    for row in block.rows:
+        pairs = [inlines(block.header[i]) + run(": ") + inlines(cell) for i, cell in enumerate(row[1:], 1)]
+        out.append(paragraph(inlines(row[0], bold=True) + run(" \u2013 ") + run("; ").join(pairs), "TableText"))
     return "".join(out)
 
 
@@ -136,7 +148,7 @@ def _cell(content: tuple[Inline, ...], bold: bool = False) -> str:
 
 
 def table(header: list[str] | None, rows: list[list[str]], widths: list[int] | None = None,
-          whole_rows: bool = True) -> str:
+          whole_rows: bool = True, total: int = TEXT_WIDTH) -> str:
     """A KlausulTable whose header row repeats on every page; cells are prepared paragraph XML.
 
     Without `widths` the columns are fitted to their content (render/fit.py).
@@ -144,7 +156,7 @@ def table(header: list[str] | None, rows: list[list[str]], widths: list[int] | N
     Without a header the table is a plain layout grid: no style, no borders. `whole_rows=False`
     lets a row break across pages, for rows that may be longer than a page.
     """
-    widths = widths or fit_widths(([header] if header else []) + rows, TEXT_WIDTH)
+    widths = widths or fit_widths(([header] if header else []) + rows, total)
     grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
 
     def row(cells: list[str], head: bool) -> str:
