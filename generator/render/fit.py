@@ -44,16 +44,19 @@ def fit_widths(rows: list[list[str]], total: int, size: int = 20) -> list[int]:
     """Column widths (twips) summing to `total` for rows of cell XML (the header row included).
 
     Words are kept whole, hyphenated ones too (a date, a clause id); only when that cannot fit does
-    the column with the widest hyphenated word, and then the next, give way at its hyphens.
+    the column with the widest hyphenated word, and then the next, give way at its hyphens. The room
+    left is shared in proportion to how much text each column holds, none getting more than it
+    needs to stand on one line.
     """
     columns = len(rows[0])
-    whole, parts, natural = [0] * columns, [0] * columns, [0] * columns
+    whole, parts, natural, volume = [0] * columns, [0] * columns, [0] * columns, [0] * columns
     for row in rows:
         for i, cell in enumerate(row[:columns]):
             for text, pt in cell_lines(cell or "", size):
                 whole[i] = max(whole[i], _longest(_SPACES.split(text), pt))
                 parts[i] = max(parts[i], _longest(_BREAK.split(text), pt))
                 natural[i] = max(natural[i], text_width(text, pt) + CELL_PADDING)
+                volume[i] += text_width(text, pt)
     least = list(whole)
     for i in sorted(range(columns), key=lambda c: parts[c] - whole[c]):
         if sum(least) <= total:
@@ -61,18 +64,21 @@ def fit_widths(rows: list[list[str]], total: int, size: int = 20) -> list[int]:
         least[i] = parts[i]
     if sum(least) >= total:  # cannot fit every word: shrink in proportion to the words' needs
         return _spread(least, total)
-    room = total - sum(least)
-    wants = [max(n - w, 0) for n, w in zip(natural, least)]
-    if sum(wants) <= room:  # everything stands on one line: share the rest in proportion to the text
-        return _spread([w + x for w, x in zip(least, wants)], total)
-    # Short cells first stand on one line (a status, a frequency); long text shares the rest.
-    short = [i for i in range(columns) if 0 < wants[i] <= total // 8]
-    widths = [w + (wants[i] if i in short else 0) for i, w in enumerate(least)]
-    if sum(widths) > total:
-        widths, short = list(least), []
+    widths = [float(w) for w in least]
+    open_ = {i for i in range(columns) if natural[i] > widths[i]}
     room = total - sum(widths)
-    rest = [0 if i in short else x for i, x in enumerate(wants)]
-    return _spread([w + x * room / sum(rest) for w, x in zip(widths, rest)] if sum(rest) else widths, total)
+    while open_ and room > 0.5:  # water-filling: by text volume, capped at one line's width
+        weight = sum(volume[i] or 1 for i in open_)
+        capped = {i for i in open_ if room * (volume[i] or 1) / weight >= natural[i] - widths[i]}
+        if not capped:
+            for i in open_:
+                widths[i] += room * (volume[i] or 1) / weight
+            break
+        for i in capped:
+            room -= natural[i] - widths[i]
+            widths[i] = natural[i]
+        open_ -= capped
+    return _spread(widths, total)
 
 
 def fits(rows: list[list[str]], total: int, size: int = 20) -> bool:
