@@ -32,6 +32,13 @@ class Clause:
     content_hash: str
     order: int = 100
     customer_duties: tuple[dict[str, Any], ...] = ()  # the Customer's recurring duties: what, frequency, forum
+    lines: dict[tuple, int] = field(default_factory=dict, compare=False, repr=False)  # key path → line, for messages
+
+    def line(self, key_path: tuple) -> int:
+        """Line of the deepest known prefix of key_path in the clause's file (1 when unknown)."""
+        while key_path not in self.lines and key_path:
+            key_path = key_path[:-1]
+        return self.lines.get(key_path, 1)
 
 
 @dataclass(frozen=True)

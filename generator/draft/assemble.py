@@ -13,6 +13,7 @@ from generator.core.i18n import CATEGORIES, FREQUENCIES, LABELS, join_words, pic
 from generator.draft.markup import parse, resolve
 from generator.core.model import Paragraph, Styled, Text
 from generator.core.model import AgreementSpec, Clause, Draft, DraftClause, Library, Section, Service, ServiceRow
+from generator.draft.forums import forum_problems
 from generator.draft.kpi import customer_duties, kpi_with_target, reported_to
 from generator.draft.values import resolve_values, summary, with_value_tables
 from generator.library.parameters import ASPECTS, classification_level
@@ -32,7 +33,7 @@ def assemble(library: Library, agreement_id: str) -> Draft:
     _check_security_protection(library, spec, services, drafted)
     excluded_covers = {cid: library.clauses[cid].covers for cid in excluded}
     sections = _sections(drafted, lang)
-    return Draft(
+    draft = Draft(
         id=spec.id, title=spec.title, version=spec.version, status=spec.status, language=lang,
         date=spec.date or draft_date(), scope=_scope(spec),
         parties=spec.parties,
@@ -44,6 +45,11 @@ def assemble(library: Library, agreement_id: str) -> Draft:
         generator_version=__version__,
         start_date=spec.start_date, followup=plan(sections, spec.start_date, lang),
     )
+    problems = forum_problems(library, draft)
+    if problems:
+        raise BuildError(f"agreement '{spec.id}': {len(problems)} follow-up(s) due more often than their "
+                         f"forum meets", problems)
+    return draft
 
 
 def _check_security_protection(library: Library, spec: AgreementSpec, services: list[Service],

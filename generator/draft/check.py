@@ -6,7 +6,6 @@ from pathlib import Path
 
 from generator.core.errors import Diagnostic, KlausulError
 from generator.draft.assemble import assemble
-from generator.draft.forums import forum_problems
 from generator.library.open import load_checked_sources, typed
 
 
@@ -18,12 +17,9 @@ def diagnose(root: Path) -> list[Diagnostic]:
         return problems
     library = typed(root, sources)
     lines = {s.path: s.line(("language",)) for s in sources if s.kind == "agreement"}
-    by_path = {s.path: s for s in sources}
     for spec in library.agreements.values():
         try:
-            draft = assemble(library, spec.id)
-        except KlausulError as exc:
-            problems.append(Diagnostic(spec.path, lines[spec.path], "", str(exc), "cannot-assemble"))
-            continue
-        problems += forum_problems(library, draft, lambda path, key: by_path[path].line(key))
+            assemble(library, spec.id)
+        except KlausulError as exc:  # problems with a place of their own are reported there
+            problems += exc.diagnostics or [Diagnostic(spec.path, lines[spec.path], "", str(exc), "cannot-assemble")]
     return problems

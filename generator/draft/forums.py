@@ -9,15 +9,15 @@ from generator.library.followup_rules import MONTHS
 from generator.library.parameters import value_for_service
 
 
-def forum_problems(library: Library, draft: Draft, line_of) -> list[Diagnostic]:
+def forum_problems(library: Library, draft: Draft) -> list[Diagnostic]:
     """Reports, follow-ups and Customer duties due more often than their forum meets in this agreement.
 
-    `line_of(path, key_path)` gives the line of a key in a library file. A forum's interval comes from
-    the clause parameter marked `meets`; a forum no clause of the draft gives an interval is not checked.
+    A forum's interval comes from the clause parameter marked `meets`; a forum no clause of the
+    draft gives an interval is not checked.
     """
     spec = library.agreements[draft.id]
     meets: dict[str, tuple[int, str]] = {}  # forum → (months between meetings, "clause: parameter")
-    due: list[tuple[str, str, tuple, str, str]] = []  # (clause path, forum, key path, frequency, what)
+    due: list[tuple[object, str, tuple, str, str]] = []  # (clause, forum, key path, frequency, what)
     for drafted in draft.clauses:
         clause = library.clauses[drafted.id]
         services = [library.services[s] for s in drafted.services]
@@ -30,19 +30,20 @@ def forum_problems(library: Library, draft: Draft, line_of) -> list[Diagnostic]:
                 if decl["meets"] not in meets or months < meets[decl["meets"]][0]:
                     meets[decl["meets"]] = (months, f"{clause.id}: {name}")
             else:
-                due += [(clause.path, decl["handled_in"], ("parameters", name), k, f"parameter '{name}'") for k in keys]
+                due += [(clause, decl["handled_in"], ("parameters", name, "handled_in"), k, f"parameter '{name}'")
+                        for k in sorted(keys)]
         followup = clause.followup or {}
         if followup.get("forum"):
-            due.append((clause.path, followup["forum"], ("followup", "frequency"), followup["frequency"], "the follow-up"))
-        due += [(clause.path, d["forum"], ("customer_duties", i, "frequency"), d["frequency"], "the Customer's duty")
+            due.append((clause, followup["forum"], ("followup", "frequency"), followup["frequency"], "the follow-up"))
+        due += [(clause, d["forum"], ("customer_duties", i, "frequency"), d["frequency"], "the Customer's duty")
                 for i, d in enumerate(clause.customer_duties) if d.get("forum")]
     problems = []
-    for path, forum, key, every, what in due:
+    for clause, forum, key, every, what in due:
         if forum not in meets or every not in MONTHS or MONTHS[every] % meets[forum][0] == 0:
             continue
         months, source = meets[forum]
         interval = next(k for k, m in MONTHS.items() if m == months)
-        problems.append(Diagnostic(path, line_of(path, key), ".".join(map(str, key)),
+        problems.append(Diagnostic(clause.path, clause.line(key), ".".join(map(str, key)),
                         f"{what} is due {pick(FREQUENCIES[every], 'en')} in the {pick(FORUMS[forum], 'en')}, which "
                         f"meets {pick(FREQUENCIES[interval], 'en')} in agreement '{draft.id}' ({source}); make it due "
                         f"when the forum meets, or send it to a named recipient (followup.recipient)",

@@ -47,7 +47,7 @@ def open_sources(root: Path, sources: list, problems: list[Diagnostic], where: s
 def typed(root: Path, sources: list) -> Library:
     library = Library(root=str(root))
     for source in sources:
-        _add(library, source.kind, source.data, source.path, source.line(()))
+        _add(library, source.kind, source.data, source.path, source.line(()), source.lines)
     return library
 
 
@@ -57,7 +57,7 @@ def content_hash(data: dict) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def _add(library: Library, kind: str, d: dict, path: str, line: int) -> None:
+def _add(library: Library, kind: str, d: dict, path: str, line: int, lines: dict | None = None) -> None:
     if kind == "clause":
         library.clauses[d["id"]] = Clause(
             id=d["id"], version=d["version"], status=d["status"], category=d["category"],
@@ -65,7 +65,7 @@ def _add(library: Library, kind: str, d: dict, path: str, line: int) -> None:
             parameters=d.get("parameters") or {}, applies_to=d.get("applies_to") or {},
             covers=tuple(d.get("covers") or ()), verification=d["verification"], followup=d.get("followup"),
             path=path, content_hash=content_hash(d), order=d.get("order", 100),
-            customer_duties=tuple(d.get("customer_duties") or ()))
+            customer_duties=tuple(d.get("customer_duties") or ()), lines=lines or {})
     elif kind == "service":
         library.services[d["id"]] = Service(
             id=d["id"], type=d["type"], name=d["name"], description=d["description"],
