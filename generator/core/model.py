@@ -112,6 +112,7 @@ class AgreementSpec:
     path: str
     start_date: str | None = None
     line: int = 1  # where the agreement's mapping starts, for messages about a missing key
+    services_line: int = 1  # where `services:` is, for messages about what the services select
 
 
 @dataclass

@@ -20,6 +20,7 @@ def diagnose(root: Path) -> list[Diagnostic]:
     for spec in library.agreements.values():
         try:
             assemble(library, spec.id)
-        except KlausulError as exc:
-            problems.append(Diagnostic(spec.path, lines[spec.path], "", str(exc), "cannot-assemble"))
+        except KlausulError as exc:  # the error's own diagnostic where it points into this agreement
+            own = [d for d in exc.diagnostics if d.path == spec.path]
+            problems += own or [Diagnostic(spec.path, lines[spec.path], "", str(exc), "cannot-assemble")]
     return problems
