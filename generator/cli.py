@@ -326,12 +326,20 @@ def _library_root(root: Path, revision: str | None) -> Path:
               help="Compare the working tree with where it branched off this revision (git merge-base).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--strict", is_flag=True, help="Treat warnings (translation drift) as problems (exit 1).")
+@click.option("--ack", is_flag=True, help="Record that the translations lint warns about were checked "
+              "(writes translation_checked into those clauses); the warning returns on the next text change.")
 @click.pass_obj
-def lint(root: Path, base: str, fmt: str, strict: bool) -> None:
+def lint(root: Path, base: str, fmt: str, strict: bool, ack: bool) -> None:
     """Review checks for pre-commit and CI: version bumps, translation drift, retired and draft clauses."""
     from generator.review.lint import lint_repo, render_json, render_text
 
     result = lint_repo(_library_root(root, None), base)
+    if ack:
+        from generator.scaffold import acknowledge_translations
+
+        for path in acknowledge_translations(root, [d.path for d in result.problems if d.code == "translation-drift"]):
+            click.echo(f"{path}: translation_checked recorded", err=True)
+        result = lint_repo(_library_root(root, None), base)
     if fmt == "json":
         click.echo(render_json(result, strict), nl=False)
     else:

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from generator.core.errors import UsageError
 from generator.library import skeletons
-from generator.library.locate import CONFIG, is_library
+from generator.library.load import SETTINGS
+from generator.library.locate import is_library
 from generator.output import write_files
 
 _ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
@@ -20,7 +21,7 @@ def init_library(directory: Path, extends: str | None, today: str) -> list[Path]
         raise UsageError(f"{directory}: already holds a Klausul library")
     files = skeletons.example_library(today)
     if extends:
-        files[CONFIG] = f"# Settings of this library.\nextends: {extends}\n"
+        files[SETTINGS] = skeletons.settings(extends)
     return _write_all(directory, files)
 
 
@@ -43,3 +44,17 @@ def _write_all(directory: Path, files: dict[str, str]) -> list[Path]:
             raise UsageError(f"{path}: already exists; nothing was written")
         by_folder[path.parent][path.name] = text.encode("utf-8")
     return [p for folder, content in sorted(by_folder.items()) for p in write_files(folder, content)]
+
+
+def acknowledge_translations(root: Path, paths: list[str]) -> list[Path]:
+    """Write `translation_checked` into each clause file named (library-relative), once each."""
+    from generator.library.load import load_file
+    from generator.library.translation import with_acknowledgement
+
+    written = []
+    for rel in dict.fromkeys(paths):
+        file = root / rel
+        source = load_file(file, "clause", rel)
+        text = with_acknowledgement(file.read_text(encoding="utf-8"), source.data)
+        written += write_files(file.parent, {file.name: text.encode("utf-8")})
+    return written

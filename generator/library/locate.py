@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from generator.library.load import KINDS
-
-CONFIG = "klausul.yaml"  # optional library settings (e.g. `extends:`); also marks a library root
+from generator.library.load import KINDS, SETTINGS
 
 
 def is_library(folder: Path) -> bool:
     """Whether folder holds a library: a klausul.yaml or one of the document folders."""
-    return (folder / CONFIG).is_file() or any((folder / name).is_dir() for name in KINDS)
+    return (folder / SETTINGS).is_file() or any((folder / name).is_dir() for name in KINDS)
 
 
 def find_root(start: Path) -> Path:

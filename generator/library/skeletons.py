@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 
 from generator.library.jsonschema import json_schema
-from generator.library.load import KINDS
+from generator.library.load import KINDS, SETTINGS
 
 FOLDER = {kind: folder for folder, kind in KINDS.items()}
 
@@ -131,6 +131,16 @@ items:
 """
 
 
+def settings(extends: str | None) -> str:
+    """klausul.yaml: the library's settings."""
+    base = f"extends: {extends}" if extends else "# extends: klausul-sv"
+    return f"""\
+# Settings of this library.
+{base}                # build on another library: klausul-sv (shipped) or a path
+service_types: [cloud-service]      # types served by general clauses on purpose (klausul list service-types)
+"""
+
+
 def example_library(today: str) -> dict[str, str]:
     """The files of `klausul init`: a small library that validates and builds as it is."""
     approved = clause("vulnerability-remedy", "vulnerability-management").replace(
@@ -145,8 +155,7 @@ def example_library(today: str) -> dict[str, str]:
         "agreements/example.yaml": agreement("example", ["school-platform"], ["own-requirements"], "sv", today),
         ".gitignore": "# generated drafts\noutput/\n",
         ".pre-commit-config.yaml": _PRE_COMMIT,
-        "klausul.yaml": "# Settings of this library. `extends:` builds on another library, e.g.\n"
-                        "# extends: klausul-sv\n",
+        SETTINGS: settings(None),
         ".vscode/settings.json": json.dumps({"yaml.schemas": {
             f".vscode/klausul-schemas/{kind}.schema.json": [f"{FOLDER[kind]}/**/*.yaml", f"{FOLDER[kind]}/**/*.yml"]
             for kind in sorted(FOLDER)}}, indent=2) + "\n",
