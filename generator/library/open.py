@@ -53,7 +53,8 @@ def typed(root: Path, sources: list) -> Library:
         _add(library, source.kind, source.data, source.path, source.line(()))
         if source.kind == "agreement":
             spec = library.agreements[source.data["id"]]
-            library.agreements[spec.id] = replace(spec, services_line=source.line(("services",)))
+            library.agreements[spec.id] = replace(spec, services_line=source.line(("services",)),
+                                                  catalogs_line=source.line(("catalogs",)))
     return library
 
 
@@ -80,7 +81,8 @@ def _add(library: Library, kind: str, d: dict, path: str, line: int) -> None:
         items = tuple(CatalogItem(i["id"], i["title"], i["text"], i["reference"], i.get("verify", False),
                                   tuple(i.get("partial") or ()))
                       for i in d["items"])
-        library.catalogs[d["id"]] = Catalog(d["id"], d["title"], d["source"], str(d["version"]), items, path)
+        library.catalogs[d["id"]] = Catalog(d["id"], d["title"], d["source"], str(d["version"]), items, path,
+                                            baseline=d.get("baseline", False))
     else:
         library.agreements[d["id"]] = AgreementSpec(
             id=d["id"], title=d["title"], version=d["version"], status=d.get("status", "draft"),
