@@ -59,3 +59,23 @@ def test_nothing_is_handled_in_a_forum_more_often_than_it_meets(shipped, agreeme
         if where in meets and item.every in MONTHS:
             assert MONTHS[item.every] % meets[where] == 0, (item.number, item.clause_id, item.every)
     assert forum["incident-notification"].forum.startswith(("Kundens kontaktperson", "the Customer's contact"))
+
+
+@pytest.mark.parametrize("level", [0, 1, 2, 3])
+def test_forums_meet_as_often_as_their_follow_up_at_every_level(shipped, level):
+    import dataclasses
+
+    from generator.draft.forums import forum_problems
+
+    base = shipped.agreements["fjallby-kustlinjen-it"]
+    for service in list(shipped.services.values()):
+        probe = dataclasses.replace(service, id=f"probe-{service.id}", classification=dict.fromkeys(
+            ("confidentiality", "integrity", "availability"), level))
+        shipped.services[probe.id] = probe
+        spec = dataclasses.replace(base, id=f"probe-{service.id}-{level}", services=(probe.id,), exclude=())
+        shipped.agreements[spec.id] = spec
+        try:
+            draft = assemble(shipped, spec.id)  # raises BuildError on a forum-frequency problem
+            assert forum_problems(shipped, draft) == []
+        finally:
+            del shipped.services[probe.id], shipped.agreements[spec.id]
