@@ -47,6 +47,11 @@ def _mapping(fields: dict, editor: bool) -> dict:
     alternatives = [(n, r["excludes"]) for n, r in fields.items() if r.get("required") and r.get("excludes")]
     if alternatives:  # `a excludes b`, both required: exactly one of them
         out["allOf"] = [{"oneOf": [{"required": [a]}, {"required": [b]}]} for a, b in alternatives if a < b]
+    # `a excludes b` on an optional field: never both (followup.recipient excludes followup.forum)
+    never_both = [{"not": {"required": [a, b]}} for a, r in fields.items() if not r.get("required") and r.get("excludes")
+                  for b in ([r["excludes"]] if isinstance(r["excludes"], str) else r["excludes"])]
+    if never_both:
+        out["allOf"] = out.get("allOf", []) + never_both
     return out
 
 
