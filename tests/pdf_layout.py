@@ -121,3 +121,16 @@ def _count(words) -> collections.Counter:
             if _clean(part):
                 out[_clean(part)] += 1
     return out
+
+
+def stranded_lead_ins(pdf: Path) -> list[tuple[int, str]]:
+    """(page, line) where the last line of a page's body ends in a colon: a lead-in parted from its list."""
+    found = []
+    for n, (height, words) in enumerate(pages(pdf), 1):
+        body = [w for w in words if MARGIN < w.y0 < height - MARGIN]
+        if body:
+            bottom = max(w.y0 for w in body)
+            line = " ".join(w.text for w in sorted((w for w in body if abs(w.y0 - bottom) < 1.0), key=lambda w: w.x0))
+            if line.endswith(":"):
+                found.append((n, line))
+    return found
