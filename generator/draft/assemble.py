@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from dataclasses import replace
 
 from generator import __version__
 from generator.draft.coverage import coverage
@@ -43,6 +44,13 @@ def assemble(library: Library, agreement_id: str) -> Draft:
         generator_version=__version__,
         start_date=spec.start_date, followup=plan(sections, spec.start_date, lang),
     )
+
+
+def draft_clause(library: Library, agreement_id: str, clause_id: str, accept: tuple = ()) -> DraftClause | None:
+    """One clause of an agreement as it would read with these outcomes accepted (bounds are not checked here)."""
+    spec = library.agreements[agreement_id]
+    spec = replace(spec, accept=tuple(a for a in spec.accept if a.clause != clause_id) + tuple(accept))
+    return _draft_clause(library.clauses[clause_id], spec, [library.services[s] for s in spec.services])
 
 
 def _check_accepted(spec: AgreementSpec, drafted: tuple[DraftClause, ...]) -> None:

@@ -36,7 +36,7 @@ def fallback_problems(source: Source) -> list[Problem]:
                      source.text_line(path, offset)) for snippet, offset in refused]
             out += [(path, f"placeholder '{{{{ {name} }}}}' is not a declared parameter", "placeholder-undeclared",
                      source.text_line(path, offset)) for name, offset in names if name not in params]
-            used[lang] = {name for name, _ in names}
+            used[lang] = {name for name, _ in names if name in params}
         every = set().union(*used.values()) if used else set()
         for lang, names in used.items():
             out += [(base + ("text", lang), f"parameter '{name}' is used in another language of this fallback but "

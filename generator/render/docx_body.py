@@ -91,6 +91,11 @@ def _clause(clause: DraftClause, h: _Headings, numbering: ListNumbering, lang: s
     return wrap("".join(out), clause.id, clause.version, index)
 
 
+def clause_xml(clause: DraftClause, lang: str) -> str:
+    """One clause as the body writes it (heading, text, meta line, boundary mark), on its own."""
+    return _clause(clause, _Headings(), ListNumbering(abstract_id=1, next_id=1, bullet_num=1), lang, 0)
+
+
 def _signatures(draft: Draft, h: _Headings) -> str:
     labels = LABELS[draft.language]
     # Side by side, one column per party; each line in a row of its own so borders never merge.

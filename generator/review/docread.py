@@ -89,6 +89,12 @@ def read_document(data: bytes, name: str = "the file") -> WordDocument:
     return WordDocument(tuple(_segment(_units(body))), comments)
 
 
+def read_fragment(xml: str) -> list[Part]:
+    """The parts of a stretch of body XML (as the Word writer makes it), read like a whole document."""
+    body = etree.fromstring(f'<w:body xmlns:w="{W}">{xml}</w:body>'.encode("utf-8"), _PARSER)
+    return [p for p in _segment(_units(body)) if p.units]
+
+
 def _comments(data: bytes) -> dict[str, Comment]:
     root = etree.fromstring(data, _PARSER)
     return {c.get(w("id")): Comment(c.get(w("id")), c.get(w("author")) or "",
