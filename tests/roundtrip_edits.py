@@ -21,12 +21,22 @@ def shipped_repo(top: Path) -> Path:
     """The shipped library, committed in a fresh git repository at `top`."""
     for part in LIBRARY_PARTS:
         shutil.copytree(REPO / part, top / part)
+    _git(top, "init", "-q", "-b", "main")
+    commit(top, "library")
+    return top
+
+
+def commit(top: Path, message: str) -> None:
+    """Commit everything in the repository at `top`."""
+    _git(top, "add", "-A")
+    _git(top, "commit", "-q", "-m", message)
+
+
+def _git(top: Path, *args: str) -> None:
     env = dict(os.environ, **ENV, GIT_AUTHOR_DATE="2027-03-01T10:00:00Z", GIT_COMMITTER_DATE="2027-03-01T10:00:00Z")
     for key in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE"):
         env.pop(key, None)
-    for args in (("init", "-q", "-b", "main"), ("add", "-A"), ("commit", "-q", "-m", "library")):
-        subprocess.run(["git", *args], cwd=top, env=env, check=True, capture_output=True)
-    return top
+    subprocess.run(["git", *args], cwd=top, env=env, check=True, capture_output=True)
 
 
 def clause_paragraphs(document, title: str) -> list:

@@ -150,6 +150,8 @@ def _clause(library: Library, draft: Draft, clause: DraftClause, number: str, ex
         return ClauseReview(status="deleted", words=word_diff(_body(expected, False), ""), **base)
     old, new = _body(expected, False), _body(actual, True)
     pending = any(u.pending for u in actual.units)
+    if not new:  # every paragraph deleted, as a tracked change still pending
+        return ClauseReview(status="deleted", words=word_diff(old, ""), pending=pending, **base)
     if old == new:
         return ClauseReview(status="unchanged", pending=pending, **base)
     found = _explain(library, draft, clause, old, new)
