@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
 import io
 import re
 import zipfile
@@ -56,9 +55,10 @@ def rebuild(repo: Repo, agreement: str, revision: Revision, data: bytes, edition
     created = _created(data)
     if created and library.agreements[agreement].date is None:
         draft = replace(draft, date=created)  # an undated agreement took its build day
+    if edition and hasattr(draft, "edition"):  # the edition the file records; else the draft's default one
+        draft = replace(draft, edition=edition)
     template, name = _template(repo, revision, library, agreement, None)
-    options = {"edition": edition} if edition and "edition" in inspect.signature(render_docx).parameters else {}
-    docx = render_docx(draft, template, name, **options)
+    docx = render_docx(draft, template, name)
     return Rebuilt(draft, docx, {mark_name(c.id, c.version): c.id for c in draft.clauses}, revision, ())
 
 
