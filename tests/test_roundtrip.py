@@ -142,22 +142,39 @@ Sub Edit(src As String, dst As String, find As String, repl As String)
   doc.storeToURL(ConvertToURL(dst), out())
   doc.close(True)
 End Sub
+
+Sub AcceptAll(src As String, dst As String)
+  Dim args(0) As New com.sun.star.beans.PropertyValue
+  args(0).Name = "Hidden"
+  args(0).Value = True
+  doc = StarDesktop.loadComponentFromURL(ConvertToURL(src), "_blank", 0, args())
+  dispatcher = createUnoService("com.sun.star.frame.DispatchHelper")
+  dispatcher.executeDispatch(doc.getCurrentController().getFrame(), ".uno:AcceptAllTrackedChanges", "", 0, Array())
+  Dim out(0) As New com.sun.star.beans.PropertyValue
+  out(0).Name = "FilterName"
+  out(0).Value = "MS Word 2007 XML"
+  doc.storeToURL(ConvertToURL(dst), out())
+  doc.close(True)
+End Sub
 </script:module>
 """
+
+
+def _macro(path: Path, profile: Path, call: str) -> None:
+    """Run a Basic macro of _MACRO in LibreOffice with a profile of its own."""
+    _libreoffice(path, profile.parent / "warm", profile)  # creates the profile and its Standard Basic library
+    module = profile / "user" / "basic" / "Standard" / "Module1.xba"
+    assert module.exists()
+    module.write_text(_MACRO, encoding="utf-8")
+    subprocess.run([SOFFICE, f"-env:UserInstallation=file://{profile}", "--headless", "--invisible",
+                    f"macro:///Standard.Module1.{call}"], capture_output=True, text=True, timeout=300)
 
 
 @needs_soffice
 def test_an_edit_made_inside_libreoffice_by_a_macro_is_found_with_its_clause(built, klausul, tmp_path):
     root, path = built
-    profile = tmp_path / "profile"
-    _libreoffice(path, tmp_path / "warm", profile)  # creates the profile and its Standard Basic library
-    module = profile / "user" / "basic" / "Standard" / "Module1.xba"
-    assert module.exists()
-    module.write_text(_MACRO, encoding="utf-8")
     edited = tmp_path / "edited.docx"
-    subprocess.run([SOFFICE, f"-env:UserInstallation=file://{profile}", "--headless", "--invisible",
-                    f'macro:///Standard.Module1.Edit("{path}","{edited}","per dygn","per vecka")'],
-                   capture_output=True, text=True, timeout=300)
+    _macro(path, tmp_path / "profile", f'Edit("{path}","{edited}","per dygn","per vecka")')
     assert edited.exists()
     code, report = _verify(klausul, root, edited)
     assert code == 1
@@ -210,7 +227,7 @@ def test_verify_without_manifest_matches_by_text_and_exits_2_when_nothing_matche
     unmarked = _write(tmp_path / "unmarked.docx", stripped.getvalue())
     code, report = _verify(klausul, root, unmarked)
     assert code == 0 and report["text"] == []
-    assert "no Klausul manifest" in report["notes"][0] and f"'{AGREEMENT}'" in report["notes"][0]
+    assert f"agreement '{AGREEMENT}' (51 of 51 clauses found" in report["notes"][0]
     stranger = python_docx.Document()
     stranger.add_heading("Hyresavtal", 1)
     stranger.add_paragraph("Hyresgästen ska betala hyran i förskott.")
@@ -297,9 +314,11 @@ def test_tracked_changes_from_the_redline_writer_are_pending_for_verify_and_prop
     code, report = _verify(klausul, root, returned)
     assert code == 1
     pending = {(d["number"], d["id"]) for d in report["text"] if d["status"] == "pending"}
-    assert {("11.1", "security-logging"), ("13.3", "test-information"),
-            ("15.2", "redundancy-critical-components")} <= pending
-    assert not [d for d in report["text"] if d["status"] == "changed" and d["kind"] == "clause"]
+    assert pending == {("9.3", "secure-deletion-and-disposal"), ("11.1", "security-logging"),
+                       ("13.3", "test-information"), ("15.2", "redundancy-critical-components"), ("", None)}
+    assert not [d for d in report["text"] if d["status"] != "pending"]  # as it stands, the text is ours
+    (added,) = [d for d in report["text"] if d["kind"] == "outside"]
+    assert added["words"] == [["+", "Leverantören ansvarar inte för följdskador."]]
     code, review, clauses = _review(klausul, root, returned)
     assert code == 1
     assert clauses["test-information"]["status"] == "value-within-bounds" and clauses["test-information"]["pending"]
@@ -307,6 +326,42 @@ def test_tracked_changes_from_the_redline_writer_are_pending_for_verify_and_prop
     assert clauses["security-logging"]["status"] == "free-text"
     assert clauses["secure-deletion-and-disposal"]["status"] == "deleted"
     assert clauses["process-descriptions"]["status"] == "unchanged"
+
+
+@needs_soffice
+def test_changes_accepted_in_libreoffice_count_as_the_text(built, klausul, tmp_path):
+    root, path = built
+    original = path.read_bytes()
+    tracked = _write(tmp_path / "tracked.docx", redline(original, _counterparty_edits(original, root),
+                                                         "Kustlinjens jurist", "2027-03-05T10:00:00Z"))
+    accepted = tmp_path / "accepted.docx"
+    _macro(tracked, tmp_path / "profile", f'AcceptAll("{tracked}","{accepted}")')
+    with zipfile.ZipFile(accepted) as z:
+        assert b"<w:ins " not in z.read("word/document.xml")
+    code, report = _verify(klausul, root, accepted)
+    assert code == 1
+    assert {(d["status"], d["id"]) for d in report["text"]} == {
+        ("changed", "security-logging"), ("changed", "test-information"),
+        ("changed", "redundancy-critical-components"), ("missing", "secure-deletion-and-disposal"), ("added", None)}
+
+
+def test_review_lists_a_new_clause_and_a_changed_frame_section(built, klausul, tmp_path):
+    root, path = built
+    document = open_docx(path.read_bytes())
+    replace_words([p for p in document.paragraphs if p.text.startswith("Kustlinjen IT AB")], "Kustlinjen IT AB",
+                  "Kustlinjen IT Holding AB")
+    last = clause_paragraphs(document, "Testinformation")[-1]
+    heading = python_docx.Document(io.BytesIO(path.read_bytes())).add_paragraph("Ansvarsbegränsning", "Heading 2")
+    body = python_docx.Document().add_paragraph("Leverantörens ansvar är begränsat till årsavgiften.")
+    last._p.addnext(body._p)
+    last._p.addnext(heading._p)
+    code, report, clauses = _review(klausul, root, _write(tmp_path / "r.docx", save(document)))
+    assert code == 1 and {c["status"] for c in clauses.values()} == {"unchanged"}
+    found = {(d["kind"], d["status"], d["title"]) for d in report["other"]}
+    assert ("clause", "added", "Ansvarsbegränsning") in found
+    (frame,) = [d for d in report["other"] if d["kind"] == "section"]
+    assert (frame["number"], frame["status"]) == ("1", "changed") and ["+", "Holding"] in [
+        [op, t.strip()] for op, t in frame["words"]]
 
 
 # --- accepting what was agreed -------------------------------------------------------------------

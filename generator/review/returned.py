@@ -149,7 +149,7 @@ def _clause(library: Library, draft: Draft, clause: DraftClause, number: str, ex
     if actual is None:
         return ClauseReview(status="deleted", words=word_diff(_body(expected, False), ""), **base)
     old, new = _body(expected, False), _body(actual, True)
-    pending = any(u.pending for u in actual.units)
+    pending = _body(actual, False) != new
     if not new:  # every paragraph deleted, as a tracked change still pending
         return ClauseReview(status="deleted", words=word_diff(old, ""), pending=pending, **base)
     if old == new:

@@ -109,9 +109,9 @@ def compare(expected: WordDocument, actual: WordDocument, marks: dict[str, str])
         if old != new:
             out.append(PartDiff(part.kind, p.number, p.id, p.expected.title, "changed", word_diff(old, new),
                                 comments=noted))
-        if any(u.pending for u in p.actual.units):
-            out.append(PartDiff(part.kind, p.number, p.id, p.expected.title, "pending",
-                                word_diff(new, paragraphs(p.actual, proposed=True)), comments=noted))
+        if (proposed := paragraphs(p.actual, proposed=True)) != new:  # net of changes that cancel out
+            out.append(PartDiff(part.kind, p.number, p.id, p.expected.title, "pending", word_diff(new, proposed),
+                                comments=noted))
     numbered = {p.expected.mark: f"{p.number} {p.id}" for p in pairs if p.expected and p.expected.mark}
     return out + outside(actual, numbered)
 
@@ -119,8 +119,8 @@ def compare(expected: WordDocument, actual: WordDocument, marks: dict[str, str])
 def outside(actual: WordDocument, numbered: dict[str, str]) -> list[PartDiff]:
     """Text that sits after a clause's end and before the next heading: in no clause at all."""
     comments = actual.comments
-    return [PartDiff("outside", "", None, "", "added", word_diff("", text),
-                     where=numbered.get(p.after or "", p.after or ""),
+    return [PartDiff("outside", "", None, "", "added" if (agreed := paragraphs(p)) else "pending",
+                     word_diff(agreed, text), where=numbered.get(p.after or "", p.after or ""),
                      comments=tuple(comments[c] for u in p.units for c in u.comments if c in comments))
             for p in actual.parts if p.kind == "outside" and (text := paragraphs(p, proposed=True))]
 
