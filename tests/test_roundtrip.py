@@ -127,15 +127,14 @@ def _libreoffice(path: Path, outdir: Path, profile: Path) -> Path:
 _MACRO = """<?xml version="1.0" encoding="UTF-8"?>
 <!DOCTYPE script:module PUBLIC "-//OpenOffice.org//DTD OfficeDocument 1.0//EN" "module.dtd">
 <script:module xmlns:script="http://openoffice.org/2000/script" script:name="Module1" script:language="StarBasic">
-Sub Edit(src As String, dst As String, find As String, repl As String)
+Function OpenHidden(src As String)
   Dim args(0) As New com.sun.star.beans.PropertyValue
   args(0).Name = "Hidden"
   args(0).Value = True
-  doc = StarDesktop.loadComponentFromURL(ConvertToURL(src), "_blank", 0, args())
-  rd = doc.createReplaceDescriptor()
-  rd.SearchString = find
-  rd.ReplaceString = repl
-  doc.replaceAll(rd)
+  OpenHidden = StarDesktop.loadComponentFromURL(ConvertToURL(src), "_blank", 0, args())
+End Function
+
+Sub SaveDocx(doc, dst As String)
   Dim out(0) As New com.sun.star.beans.PropertyValue
   out(0).Name = "FilterName"
   out(0).Value = "MS Word 2007 XML"
@@ -143,18 +142,22 @@ Sub Edit(src As String, dst As String, find As String, repl As String)
   doc.close(True)
 End Sub
 
+Sub Edit(src As String, dst As String, find As String, repl As String)
+  Dim doc As Object
+  doc = OpenHidden(src)
+  rd = doc.createReplaceDescriptor()
+  rd.SearchString = find
+  rd.ReplaceString = repl
+  doc.replaceAll(rd)
+  SaveDocx(doc, dst)
+End Sub
+
 Sub AcceptAll(src As String, dst As String)
-  Dim args(0) As New com.sun.star.beans.PropertyValue
-  args(0).Name = "Hidden"
-  args(0).Value = True
-  doc = StarDesktop.loadComponentFromURL(ConvertToURL(src), "_blank", 0, args())
+  Dim doc As Object
+  doc = OpenHidden(src)
   dispatcher = createUnoService("com.sun.star.frame.DispatchHelper")
   dispatcher.executeDispatch(doc.getCurrentController().getFrame(), ".uno:AcceptAllTrackedChanges", "", 0, Array())
-  Dim out(0) As New com.sun.star.beans.PropertyValue
-  out(0).Name = "FilterName"
-  out(0).Value = "MS Word 2007 XML"
-  doc.storeToURL(ConvertToURL(dst), out())
-  doc.close(True)
+  SaveDocx(doc, dst)
 End Sub
 </script:module>
 """
@@ -235,6 +238,8 @@ def test_verify_without_manifest_matches_by_text_and_exits_2_when_nothing_matche
     result = klausul(root, "verify", str(foreign))
     assert result.exit_code == 2 and "no clause of its text matches" in result.stderr
     assert "Traceback" not in result.output
+    result = klausul(root, "review", str(foreign))
+    assert result.exit_code == 2 and "no clause of its text matches" in result.stderr
 
 
 # --- review of a returned draft -----------------------------------------------------------------
