@@ -220,6 +220,29 @@ def test_verify_finds_every_counterparty_edit_with_its_clause(built, klausul, tm
     assert ["-", "5"] in number["words"] and ["+", "8"] in number["words"]
 
 
+def test_a_rewritten_heading_and_a_moved_clause_are_found(built, klausul, tmp_path):
+    root, path = built
+    document = open_docx(path.read_bytes())
+    test_info = clause_paragraphs(document, "Testinformation")
+    test_info[0].text = "Testdata"  # python-docx replaces the heading's runs, and the bookmark start with them
+    test_info[1].text = test_info[1].text.replace("fiktiva", "syntetiska")
+    headings = [p.text for p in document.paragraphs if p.style.style_id == "Heading2"]
+    first, second = clause_paragraphs(document, headings[0]), clause_paragraphs(document, headings[1])
+    for p in reversed(first):  # clause 3.1 moved below clause 4.1
+        second[-1]._p.addnext(p._p)
+    edited = _write(tmp_path / "edited.docx", save(document))
+    code, report = _verify(klausul, root, edited)
+    assert code == 1
+    assert {(d["status"], d["number"], d["id"], d["where"]) for d in report["text"]} == {
+        ("changed", "13.3", "test-information", None),
+        ("moved", "3.1", "information-security-policy", "4.1 security-contacts-and-forum")}
+    changed = next(d for d in report["text"] if d["status"] == "changed")
+    assert ["-", "Testinformation"] in changed["words"] and ["+", "syntetiska"] in changed["words"]
+    code, review, clauses = _review(klausul, root, edited)
+    assert code == 1 and clauses["test-information"]["status"] == "free-text"
+    assert [(d["status"], d["number"]) for d in review["other"]] == [("moved", "3.1")]
+
+
 def test_verify_without_manifest_matches_by_text_and_exits_2_when_nothing_matches(built, klausul, tmp_path):
     root, path = built
     stripped = io.BytesIO()

@@ -20,7 +20,7 @@ from generator.library.parameters import value_problem
 from generator.review.diff import Segment, word_diff
 from generator.review.docread import Comment, Part, read_document, read_fragment
 from generator.review.gitrev import Repo, Revision, open_at
-from generator.review.textcheck import PartDiff, outside, pair, paragraphs
+from generator.review.textcheck import PartDiff, moved, outside, pair, paragraphs
 
 APPROVED = {"unchanged", "value-within-bounds", "fallback"}
 _META = "ClauseMeta"  # tool material under a clause; not part of what is negotiated
@@ -110,7 +110,8 @@ def classify(library: Library, draft: Draft, expected, actual, marks: dict[str, 
     """The review of `actual` against `expected`, the rendering of `draft`."""
     clauses = {c.id: c for c in draft.clauses}
     reviews, other, seen = [], [], set()
-    for p in pair(expected, actual, marks):
+    pairs = pair(expected, actual, marks)
+    for p in pairs:
         kind = (p.expected or p.actual).kind
         comments = _comments(p.actual, actual.comments)
         seen.update(c.id for c in comments)
@@ -125,9 +126,8 @@ def classify(library: Library, draft: Draft, expected, actual, marks: dict[str, 
         elif (old := paragraphs(p.expected)) != (new := paragraphs(p.actual, proposed=True)):
             other.append(PartDiff(kind, p.number, None, p.expected.title, "changed", word_diff(old, new),
                                   comments=comments))
-    numbered = {p.expected.mark: f"{p.number} {p.id}" for p in pair(expected, actual, marks)
-                if p.expected and p.expected.mark}
-    extra = outside(actual, numbered)
+    numbered = {p.expected.mark: f"{p.number} {p.id}" for p in pairs if p.expected and p.expected.mark}
+    extra = moved(pairs, actual) + outside(actual, numbered)
     seen.update(c.id for d in extra for c in d.comments)
     loose = tuple(c for i, c in actual.comments.items() if i not in seen)
     return Review(file, draft.id, revision, tuple(reviews), tuple(other + extra), loose, tuple(notes))

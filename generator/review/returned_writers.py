@@ -65,7 +65,8 @@ def render_md(review: Review) -> str:
             lines.append(f"- To record it, add to the agreement's `accept:` `{_flow(entry)}`")
         lines += [f"- Comment by {m.author}: {m.text}" for m in c.comments]
     for d in review.other:
-        lines += ["", f"## {part_label(d)}: {d.status}", "", f"- Text: {_md_words(d.words)}"]
+        lines += ["", f"## {part_label(d)}: {d.status}", ""]
+        lines.append(f"- Now after {d.where}" if d.status == "moved" else f"- Text: {_md_words(d.words)}")
         lines += [f"- Comment by {m.author}: {m.text}" for m in d.comments]
     if review.comments:
         lines += ["", "## Other comments", ""] + [f"- {m.author}: {m.text}" for m in review.comments]
@@ -127,6 +128,8 @@ def render_docx(review: Review) -> bytes:
             document.add_paragraph(f"Comment by {m.author}: {m.text}", style="List Bullet")
     for d in review.other:
         document.add_heading(f"{part_label(d)}: {d.status}", 2)
+        if d.status == "moved":
+            document.add_paragraph(f"Now after {d.where}")
         _words(document.add_paragraph(), d.words, RGBColor)
     out = io.BytesIO()
     document.save(out)
@@ -152,7 +155,8 @@ def render_text(review: Review) -> str:
             lines.append(f"           {words_text(c.words)}")
         lines += [f"           comment by {m.author}: {m.text}" for m in c.comments]
     for d in review.other:
-        lines += [f"  {d.status}: {part_label(d)}", f"           {words_text(d.words)}"]
+        lines += [f"  {d.status}: {part_label(d)}",
+                  f"           now after {d.where}" if d.status == "moved" else f"           {words_text(d.words)}"]
     lines.append(_summary(review))
     return "\n".join(lines) + "\n"
 

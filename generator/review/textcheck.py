@@ -113,7 +113,41 @@ def compare(expected: WordDocument, actual: WordDocument, marks: dict[str, str])
             out.append(PartDiff(part.kind, p.number, p.id, p.expected.title, "pending", word_diff(new, proposed),
                                 comments=noted))
     numbered = {p.expected.mark: f"{p.number} {p.id}" for p in pairs if p.expected and p.expected.mark}
-    return out + outside(actual, numbered)
+    return out + moved(pairs, actual) + outside(actual, numbered)
+
+
+def moved(pairs: list[Pairing], actual: WordDocument) -> list[PartDiff]:
+    """Parts found out of the draft's order: the fewest that, put back, restore it (a longest increasing run)."""
+    order = {id(part): i for i, part in enumerate(actual.parts)}
+    matched = [p for p in pairs if p.expected is not None and p.actual is not None]
+    positions = [order[id(p.actual)] for p in matched]
+    keep = _increasing(positions)
+    out = []
+    for k, p in enumerate(matched):
+        if k in keep:
+            continue
+        before = max((order[id(q.actual)] for q in matched if order[id(q.actual)] < positions[k]), default=None)
+        after = next((q for q in matched if before is not None and order[id(q.actual)] == before), None)
+        where = f"{after.number} {after.id or after.expected.title}".strip() if after else "the start"
+        out.append(PartDiff(p.expected.kind, p.number, p.id, p.expected.title, "moved", where=where))
+    return out
+
+
+def _increasing(values: list[int]) -> set[int]:
+    """Indexes of one longest strictly increasing subsequence of `values`."""
+    import bisect
+
+    tails: list[int] = []  # index in values of the smallest tail of each length
+    back: list[int | None] = [None] * len(values)
+    for i, v in enumerate(values):
+        k = bisect.bisect_left([values[t] for t in tails], v)
+        back[i] = tails[k - 1] if k else None
+        tails[k:k + 1] = [i]
+    out, i = set(), tails[-1] if tails else None
+    while i is not None:
+        out.add(i)
+        i = back[i]
+    return out
 
 
 def outside(actual: WordDocument, numbered: dict[str, str]) -> list[PartDiff]:

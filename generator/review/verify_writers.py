@@ -20,11 +20,13 @@ def part_label(d: PartDiff) -> str:
 
 
 TEXT_STATUS = {"changed": "changed", "missing": "missing from the file", "added": "not in the draft",
-               "pending": "pending tracked changes"}
+               "pending": "pending tracked changes", "moved": "moved"}
 
 
 def part_lines(d: PartDiff) -> list[str]:
     """A text difference: what and where, the word diff, the comments beside it."""
+    if d.status == "moved":
+        return [f"moved: {part_label(d)}, now after {d.where}"]
     lines = [f"{TEXT_STATUS[d.status]}: {part_label(d)}", f"    {words_text(d.words)}"]
     return lines + [f"    comment by {c.author}: {c.text}" for c in d.comments]
 
