@@ -36,7 +36,8 @@ def _git(top: Path, *args: str) -> None:
     env = dict(os.environ, **ENV, GIT_AUTHOR_DATE="2027-03-01T10:00:00Z", GIT_COMMITTER_DATE="2027-03-01T10:00:00Z")
     for key in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE"):
         env.pop(key, None)
-    subprocess.run(["git", *args], cwd=top, env=env, check=True, capture_output=True)
+    done = subprocess.run(["git", *args], cwd=top, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, f"git {' '.join(args)}: {done.stderr}"
 
 
 def clause_paragraphs(document, title: str) -> list:

@@ -118,6 +118,8 @@ def classify(library: Library, draft: Draft, expected, actual, marks: dict[str, 
         if kind == "clause" and p.expected is not None and p.id in clauses:
             reviews.append(_clause(library, draft, clauses[p.id], p.number, p.expected, p.actual, comments))
         elif p.expected is None:
+            if not paragraphs(p.actual, proposed=True):
+                continue  # what the proposal deletes, e.g. the old place of a moved clause: nothing proposed
             other.append(PartDiff(kind, "", p.id, p.actual.title, "added", word_diff("", paragraphs(p.actual, True)),
                                   comments=comments))
         elif p.actual is None:

@@ -101,9 +101,10 @@ def compare(expected: WordDocument, actual: WordDocument, marks: dict[str, str])
             out.append(PartDiff(part.kind, p.number, p.id, part.title, "missing",
                                 word_diff(paragraphs(p.expected), "")))
             continue
-        if p.expected is None:
-            out.append(PartDiff(part.kind, p.number, p.id, part.title, "added", word_diff("", paragraphs(p.actual)),
-                                comments=noted))
+        if p.expected is None:  # new as it stands, or a tracked insertion or deletion still pending
+            agreed, proposed = paragraphs(p.actual), paragraphs(p.actual, proposed=True)
+            out.append(PartDiff(part.kind, p.number, p.id, part.title, "added" if agreed == proposed else "pending",
+                                word_diff("" if agreed == proposed else agreed, proposed), comments=noted))
             continue
         old, new = paragraphs(p.expected), paragraphs(p.actual)
         if old != new:
@@ -153,8 +154,8 @@ def _increasing(values: list[int]) -> set[int]:
 def outside(actual: WordDocument, numbered: dict[str, str]) -> list[PartDiff]:
     """Text that sits after a clause's end and before the next heading: in no clause at all."""
     comments = actual.comments
-    return [PartDiff("outside", "", None, "", "added" if (agreed := paragraphs(p)) else "pending",
-                     word_diff(agreed, text), where=numbered.get(p.after or "", p.after or ""),
+    return [PartDiff("outside", "", None, "", "added" if (agreed := paragraphs(p)) == text else "pending",
+                     word_diff("" if agreed == text else agreed, text), where=numbered.get(p.after or "", p.after or ""),
                      comments=tuple(comments[c] for u in p.units for c in u.comments if c in comments))
             for p in actual.parts if p.kind == "outside" and (text := paragraphs(p, proposed=True))]
 
