@@ -31,6 +31,7 @@ class Clause:
     path: str
     content_hash: str
     order: int = 100
+    tender_evidence: dict[str, str] | None = None  # what a bidder submits with the tender, per language
 
 
 @dataclass(frozen=True)
@@ -165,6 +166,7 @@ class Paragraph:
 class ListBlock:
     ordered: bool
     items: tuple[tuple["Block", ...], ...]
+    start: int = 1  # the first item's number; a requirement split inside a list continues its numbering
 
 
 @dataclass(frozen=True)
@@ -215,6 +217,7 @@ class DraftClause:
     path: str
     followup_every: str | None = None  # the schema's frequency key, for computing due dates
     followup_by: str = "supplier"
+    tender_evidence: str | None = None  # what a bidder submits with the tender (procurement)
 
 
 @dataclass(frozen=True)

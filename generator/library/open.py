@@ -64,7 +64,8 @@ def _add(library: Library, kind: str, d: dict, path: str, line: int) -> None:
             obligation=d["obligation"], languages=tuple(d["languages"]), title=d["title"], text=d["text"],
             parameters=d.get("parameters") or {}, applies_to=d.get("applies_to") or {},
             covers=tuple(d.get("covers") or ()), verification=d["verification"], followup=d.get("followup"),
-            path=path, content_hash=content_hash(d), order=d.get("order", 100))
+            path=path, content_hash=content_hash(d), order=d.get("order", 100),
+            tender_evidence=d.get("tender_evidence"))
     elif kind == "service":
         library.services[d["id"]] = Service(
             id=d["id"], type=d["type"], name=d["name"], description=d["description"],

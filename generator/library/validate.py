@@ -220,6 +220,8 @@ class _CrossCheck:
         localized = [("title",), ("text",), ("verification",)]
         if "followup" in data:
             localized.append(("followup", "kpi"))
+        if "tender_evidence" in data:
+            localized.append(("tender_evidence",))
         localized += [("parameters", n, "label") for n in data.get("parameters") or {}]
         localized += [("parameters", n, "choices", c) for n, d in (data.get("parameters") or {}).items()
                       for c in d.get("choices") or {}]

@@ -20,7 +20,7 @@ from generator.library.load import Source
 from generator.library.validate import key_path
 
 LAYOUT_ONLY = ("version", "order")  # keys whose change alone needs no new version
-LOCALIZED = (("title",), ("text",), ("verification",), ("followup", "kpi"))
+LOCALIZED = (("title",), ("text",), ("verification",), ("followup", "kpi"), ("tender_evidence",))
 
 
 @dataclass(frozen=True)
