@@ -117,6 +117,32 @@ def requirements(root: Path, agreement: str, fmt: str, output: Path | None) -> N
     _render_one(root, agreement, f"requirements.{fmt}", output)
 
 
+@cli.group(name="import")
+def import_() -> None:
+    """Read material returned from outside back into Klausul (procurement)."""
+
+
+@import_.command()
+@click.argument("agreement")
+@click.argument("file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["md", "json", "xlsx"]), default="md", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="File to write  [default: md/json to stdout, xlsx to output/AGREEMENT.compliance.xlsx]")
+@click.pass_obj
+def answers(root: Path, agreement: str, file: Path, fmt: str, output: Path | None) -> None:
+    """A bidder's answers in FILE (AGREEMENT's returned requirement workbook) as a compliance report;
+    exit 1 when a mandatory requirement is not met."""
+    from generator.draft.assemble import assemble
+    from generator.library.open import open_library
+    from generator.report import deliver
+    from generator.review.answers import compliance
+    from generator.review.answers_writers import WRITERS
+
+    result = compliance(assemble(open_library(root)[0], agreement), file)
+    deliver(WRITERS[fmt](result), output, root / "output" / f"{agreement}.compliance.xlsx", text=fmt != "xlsx")
+    click.get_current_context().exit(0 if result.met else EXIT_PROBLEMS)
+
+
 @cli.command()
 @_one_output(["md", "csv", "ics"], "stdout")
 def followup(root: Path, agreement: str, fmt: str, output: Path | None) -> None:
