@@ -96,8 +96,12 @@ def unit_letter(index: int) -> str:
 
 # --- splitting -----------------------------------------------------------------------------------
 
+def _lines(blocks: list[Block] | tuple[Block, ...]) -> int:
+    return lines_needed(blocks_text(tuple(blocks)), TEXT_WIDTH)
+
+
 def _fits(blocks: list[Block] | tuple[Block, ...]) -> bool:
-    return lines_needed(blocks_text(tuple(blocks)), TEXT_WIDTH) <= UNIT_LINES
+    return _lines(blocks) <= UNIT_LINES
 
 
 def split_units(blocks: tuple[Block, ...]) -> list[tuple[Block, ...]]:
@@ -133,27 +137,31 @@ def _groups(blocks: tuple[Block, ...]) -> list[list[Block]]:
 
 
 def _pack(group: list[Block]) -> list[tuple[Block, ...]]:
-    """A group too long for one row, cut between list items into as few units as fit."""
+    """A group too long for one row, cut between list items into as few units as fit, of even length."""
     pieces: list[tuple[int, Block]] = []  # (which block it came from, the piece)
     for origin, block in enumerate(group):
         if isinstance(block, ListBlock):
             pieces += [(origin, ListBlock(block.ordered, (item,), block.start + i)) for i, item in enumerate(block.items)]
         else:
             pieces.append((origin, block))
+    fewest = _greedy(pieces, UNIT_LINES)
+    # The tightest limit that needs no more units gives parts of even length, not a full one and a stub.
+    return next((units for limit in range(1, UNIT_LINES) if len(units := _greedy(pieces, limit)) <= len(fewest)),
+                fewest)
+
+
+def _greedy(pieces: list[tuple[int, Block]], limit: int) -> list[tuple[Block, ...]]:
     units: list[tuple[Block, ...]] = []
     current: list[tuple[int, Block]] = []
     for origin, piece in pieces:
-        joined = _join(current + [(origin, piece)])
-        if _fits(joined):
+        if _lines(_join(current + [(origin, piece)])) <= limit:
             current.append((origin, piece))
             continue
         if current:
             units.append(tuple(_join(current)))
-        if _fits([piece]):
-            current = [(origin, piece)]
-        else:
+        current = [(origin, piece)] if _fits([piece]) else []
+        if not current:
             units += _plain(piece)
-            current = []
     if current:
         units.append(tuple(_join(current)))
     return units

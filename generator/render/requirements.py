@@ -10,7 +10,7 @@ import io
 
 from generator.core.i18n import LABELS
 from generator.core.model import Draft
-from generator.core.rowfit import MAX_LINES, TEXT_WIDTH, lines_needed
+from generator.core.rowfit import EVIDENCE_WIDTH, MAX_LINES, TEXT_WIDTH, TITLE_WIDTH, VERIFIED_WIDTH, too_tall
 from generator.core.errors import BuildError
 from generator.core.tender_i18n import ANSWERS, TENDER
 from generator.draft.requirements import Requirement, obligation_counts, obligation_label, requirements
@@ -21,8 +21,8 @@ _CSV_COLUMNS = ("req_no", "category", "title", "requirement", "obligation", "ten
 
 # The bidder's workbook: (label key, width in characters). Columns 1-7 are the requirement (locked),
 # 8-10 the bidder's answer (unlocked), 11 the hidden identity that `import answers` matches rows by.
-WORKBOOK_COLUMNS = (("req_no", 8), ("heading", 22), ("requirement", TEXT_WIDTH), ("ska_bor", 9),
-                    ("applies_to", 16), ("tender_evidence", 30), ("verified", 36),
+WORKBOOK_COLUMNS = (("req_no", 8), ("heading", TITLE_WIDTH), ("requirement", TEXT_WIDTH), ("ska_bor", 9),
+                    ("applies_to", 16), ("tender_evidence", EVIDENCE_WIDTH), ("verified", VERIFIED_WIDTH),
                     ("answer", 13), ("description", 40), ("evidence_ref", 20), ("internal_id", 40))
 LOCKED = tuple(range(1, 8))
 ANSWER, DESCRIPTION, EVIDENCE, IDENTITY = 8, 9, 10, 11
@@ -97,7 +97,7 @@ def render_requirements_xlsx(draft: Draft) -> bytes:
     units = requirements(draft)
     rows = [locked_cells(draft, r) + ["", "", "", identity(draft, r)] for r in units]
     widths = tuple(w for _, w in WORKBOOK_COLUMNS)
-    _check_fits(units, rows, widths)
+    _check_fits(units)
     sheet = TableSheet(
         title=labels["requirements"], header=[column_label(k, lang) for k, _ in WORKBOOK_COLUMNS], rows=rows,
         widths=widths, unlocked=(ANSWER, DESCRIPTION, EVIDENCE), hidden=(IDENTITY,),
@@ -107,17 +107,14 @@ def render_requirements_xlsx(draft: Draft) -> bytes:
     return workbook_bytes(draft, overview, [sheet])
 
 
-def _check_fits(units: list[Requirement], rows: list[list[str]], widths: tuple[int, ...]) -> None:
+def _check_fits(units: list[Requirement]) -> None:
     # The requirement text is split to fit; a clause's title, evidence or verification is not, so a
-    # text too long for Excel's tallest row stops the export rather than being cut off on screen.
-    for r, cells in zip(units, rows):
-        for column in LOCKED:
-            needed = lines_needed(cells[column - 1], widths[column - 1])
-            if needed > MAX_LINES:
-                key = WORKBOOK_COLUMNS[column - 1][0]
-                raise BuildError(f"clause '{r.clause_id}': its {key.replace('_', ' ')} needs {needed} lines at "
-                                 f"{widths[column - 1]} characters, more than an Excel row shows ({MAX_LINES}); "
-                                 f"shorten it")
+    # text too long for Excel's tallest row stops the export rather than being cut off on screen
+    # (`validate` warns about it first).
+    for r in units:
+        for which, needed, width in too_tall(r.title, r.tender_evidence, r.verification):
+            raise BuildError(f"clause '{r.clause_id}': its {which.replace('_', ' ')} needs {needed} lines at {width} "
+                             f"characters, more than an Excel row shows ({MAX_LINES}); shorten it")
 
 
 def render_requirements_docx(draft: Draft, template: bytes | None = None, template_name: str = "") -> bytes:

@@ -120,6 +120,7 @@ def _table(ws, sheet: TableSheet) -> None:
     for column, text in enumerate(sheet.header, 1):
         cell = put(ws, 1, column, text)
         cell.font, cell.fill, cell.alignment = Font(bold=True, color="FFFFFF"), _HEADER_FILL, _TOP_WRAP
+    ws.row_dimensions[1].height = row_height(sheet.header, list(sheet.widths))
     for index, values in enumerate(sheet.rows, 2):
         for column, value in enumerate(values, 1):
             cell = put(ws, index, column, value)
