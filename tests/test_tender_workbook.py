@@ -363,3 +363,24 @@ def test_csv_neutralises_what_a_spreadsheet_would_run(value, expected):
     from generator.render.csvsafe import neutral
 
     assert neutral(value) == expected
+
+
+# --- LibreOffice ---------------------------------------------------------------------------------
+
+@pytest.mark.skipif(not __import__("tests.ooxml_validity", fromlist=["SOFFICE"]).SOFFICE
+                    and not __import__("os").environ.get("KLAUSUL_REQUIRE_SOFFICE"),
+                    reason="LibreOffice (soffice) is not installed; .ci/run installs it")
+def test_workbook_prints_every_requirement_to_its_last_word(klausul, tmp_path):
+    """Converted by LibreOffice Calc, each row's text is printed whole: a row too low would cut its end."""
+    from generator.draft.requirements import requirements
+    from tests.ooxml_validity import pdf_texts
+
+    draft = assemble(open_library(REPO)[0], "fjallby-kustlinjen-it")
+    path = tmp_path / "req.xlsx"
+    _export(klausul, REPO, "fjallby-kustlinjen-it", path)
+    text = pdf_texts([path], tmp_path)["req.xlsx"]
+    units = requirements(draft)
+    for r in units:
+        last = " ".join(r.text.replace("\u00a0", " ").split()[-3:])
+        assert last in text, (r.number, last)
+    assert "Anbudsgivarens beskrivning" in text and "Hänvisning till bilaga" in text

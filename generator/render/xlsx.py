@@ -24,6 +24,7 @@ from generator.render.reproducible import normalize_zip
 _HEADER_FILL = PatternFill("solid", fgColor="1F3864")
 _ANSWER_FILL = PatternFill("solid", fgColor="FFF2CC")  # the cells a bidder fills in
 _TOP_WRAP = Alignment(wrap_text=True, vertical="top")
+_CENTRE = Alignment(horizontal="center", vertical="top")
 
 
 @dataclass
@@ -89,7 +90,8 @@ def _overview(ws, ov: Overview) -> None:
     put(ws, 1, 1, ov.title).font = Font(bold=True, size=14)
     row = 3
     for label, value in ov.facts:
-        put(ws, row, 1, label).font = Font(bold=True)
+        cell = put(ws, row, 1, label)
+        cell.font, cell.alignment = Font(bold=True), _TOP_WRAP
         put(ws, row, 2, value).alignment = _TOP_WRAP
         ws.row_dimensions[row].height = row_height([label, value], [30, 80])
         row += 1
@@ -103,12 +105,12 @@ def _overview(ws, ov: Overview) -> None:
         for values in rows:
             row += 1
             for column, value in enumerate(values, 1):
-                put(ws, row, column, value).alignment = _TOP_WRAP
+                put(ws, row, column, value).alignment = _TOP_WRAP if isinstance(value, str) else _CENTRE
         row += 1
     ws.column_dimensions["A"].width = 30
     ws.column_dimensions["B"].width = 80
     for letter in "CDEF":
-        ws.column_dimensions[letter].width = 14
+        ws.column_dimensions[letter].width = 18
     ws.page_setup.orientation = "landscape"
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
@@ -120,7 +122,7 @@ def _table(ws, sheet: TableSheet) -> None:
     for column, text in enumerate(sheet.header, 1):
         cell = put(ws, 1, column, text)
         cell.font, cell.fill, cell.alignment = Font(bold=True, color="FFFFFF"), _HEADER_FILL, _TOP_WRAP
-    ws.row_dimensions[1].height = row_height(sheet.header, list(sheet.widths))
+    ws.row_dimensions[1].height = row_height(sheet.header, list(sheet.widths), per_unit=0.9)  # bold
     for index, values in enumerate(sheet.rows, 2):
         for column, value in enumerate(values, 1):
             cell = put(ws, index, column, value)
