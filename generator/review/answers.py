@@ -7,6 +7,7 @@ edit is reported, and the requirement stands as issued.
 
 from __future__ import annotations
 
+import difflib
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -61,6 +62,16 @@ class Edit:
     column: str
     expected: str
     found: str
+
+    @property
+    def change(self) -> str:
+        """The words that differ, e.g. '"shall" → "may"'; at most three places, then '…'."""
+        old, new = self.expected.split(), self.found.split()
+        places = [(" ".join(old[i1:i2]), " ".join(new[j1:j2]))
+                  for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes()
+                  if op != "equal"]
+        shown = "; ".join(f"\u201c{a}\u201d \u2192 \u201c{b}\u201d" for a, b in places[:3])
+        return shown + ("; \u2026" if len(places) > 3 else "") if places else "(white space)"
 
 
 @dataclass

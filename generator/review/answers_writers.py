@@ -55,8 +55,8 @@ def render_compliance_md(result: Compliance) -> str:
                   [[a.requirement.number, a.requirement.title, a.raw, _points(a.points or 0.0)] for a in result.scored],
                   t["none"])
     out += [f"## {t['edits']}", ""]
-    out += _table([labels["req_no"], t["column"], t["expected"], t["found"]],
-                  [[e.number, e.column, e.expected, e.found] for e in result.edits], t["none"])
+    out += _table([labels["req_no"], t["column"], t["change"]],
+                  [[e.number, e.column, e.change] for e in result.edits], t["none"])
     out += [f"## {t['unknown_rows']}", ""]
     out += _table([t["row"], t["internal_id"]], [[str(n), ident] for n, ident in result.unknown], t["none"])
     out += [f"## {t['all_answers']}", ""]
@@ -85,7 +85,8 @@ def compliance_data(result: Compliance) -> dict:
         "disqualified": [a.requirement.number for a in result.disqualified],
         "missing": [a.requirement.number for a in result.missing],
         "invalid": [a.requirement.number for a in result.invalid],
-        "edits": [{"number": e.number, "column": e.column, "expected": e.expected, "found": e.found}
+        "edits": [{"number": e.number, "column": e.column, "change": e.change, "expected": e.expected,
+                   "found": e.found}
                   for e in result.edits],
         "unknown_rows": [{"row": n, "identity": ident} for n, ident in result.unknown],
         "answers": [answer(a) for a in result.answers],
@@ -116,8 +117,8 @@ def render_compliance_xlsx(result: Compliance) -> bytes:
         [[a.requirement.number, a.requirement.title, _obligation(a, lang), a.raw, t[f"status_{a.status}"],
           a.points if a.points is not None else "", a.description, a.evidence] for a in result.answers],
         (8, 30, 9, 13, 16, 8, 60, 24), heights=False)
-    edits = TableSheet(t["edits"], [labels["req_no"], t["column"], t["expected"], t["found"]],
-                       [[e.number, e.column, e.expected, e.found] for e in result.edits], (8, 24, 60, 60),
+    edits = TableSheet(t["edits"], [labels["req_no"], t["column"], t["change"], t["expected"], t["found"]],
+                       [[e.number, e.column, e.change, e.expected, e.found] for e in result.edits], (8, 24, 40, 60, 60),
                        heights=False)
     return workbook_bytes(draft, Overview(f"{t['report_title']}: {draft.title}", labels["overview"], facts),
                           [answers, edits])
