@@ -410,3 +410,31 @@ def test_deleted_added_and_duplicated_rows_are_reported(tender_library, klausul,
     monkeypatch.setattr(answers, "MAX_UNPACKED", 1000)  # as a zip bomb would be: refused before unpacking
     result = klausul(tender_library, "import", "answers", "pilot", str(path))
     assert result.exit_code == 2 and "unpacks to more than" in result.stderr
+
+
+@pytest.mark.skipif(not __import__("tests.ooxml_validity", fromlist=["SOFFICE"]).SOFFICE
+                    and not __import__("os").environ.get("KLAUSUL_REQUIRE_SOFFICE"),
+                    reason="LibreOffice (soffice) is not installed; .ci/run installs it")
+def test_a_workbook_saved_again_by_libreoffice_imports_without_false_edits(tender_library, klausul, tmp_path):
+    """A bidder who answers in LibreOffice Calc: its saved file keeps the drop-down and protection, and
+    reading it back finds the answers and no edit the bidder did not make."""
+    import subprocess
+
+    from tests.ooxml_validity import SOFFICE
+
+    path = tmp_path / "answers.xlsx"
+    _export(klausul, tender_library, "pilot", path)
+    _fill(path, {})
+    out = tmp_path / "saved"
+    subprocess.run([SOFFICE, f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}", "--headless", "--convert-to",
+                    "xlsx:Calc MS Excel 2007 XML", "--outdir", str(out), str(path)], capture_output=True, timeout=600)
+    saved = out / "answers.xlsx"
+    assert saved.exists()
+    ws = openpyxl.load_workbook(saved).worksheets[1]
+    assert ws.protection.sheet and ws.data_validations.dataValidation
+    assert not ws["H2"].protection.locked and ws["C2"].protection.locked
+    result = klausul(tender_library, "import", "answers", "pilot", str(saved), "--format", "json")
+    data = json.loads(result.stdout)
+    assert result.exit_code == 0 and data["met"] is True, result.stdout
+    assert data["summary"]["edits"] == 0 and data["summary"]["missing"] == 0
+    assert {a["raw"] for a in data["answers"]} == {"Yes"}
