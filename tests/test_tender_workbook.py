@@ -106,8 +106,9 @@ def test_workbook_is_protected_answerable_and_fits_excel(where, agreement, tende
                    if label in ("Library version", "Bibliotekets version")}
     assert len(fingerprint) == 1
     idents = [r[header[10]].split("|") for r in rows]
-    assert {(a, f) for a, f, _ in idents} == {(agreement, fingerprint.pop())}
-    assert [k.split("@")[0] for _, _, k in idents if "/" not in k or k.endswith("/a")] == [c.id for c in draft.clauses]
+    assert {(a, f) for a, f, _, _ in idents} == {(agreement, fingerprint.pop())}
+    assert [k.split("@")[0] for _, _, k, _ in idents if "/" not in k or k.endswith("/a")] == [c.id for c in draft.clauses]
+    assert all(re.fullmatch("[0-9a-f]{12}", h) for *_, h in idents)  # the hash of the unit as exported
 
     # the overview shows each service's C / I / A levels and whether it processes personal data
     values = [list(r) for r in overview.iter_rows(values_only=True)]
@@ -438,3 +439,15 @@ def test_a_workbook_saved_again_by_libreoffice_imports_without_false_edits(tende
     assert result.exit_code == 0 and data["met"] is True, result.stdout
     assert data["summary"]["edits"] == 0 and data["summary"]["missing"] == 0
     assert {a["raw"] for a in data["answers"]} == {"Yes"}
+
+
+def test_a_workbook_from_before_the_agreement_changed_is_refused(tender_library, klausul, tmp_path):
+    """Values come from the agreement too: a changed override is not the bidder's edit, and not silently mixed."""
+    path = tmp_path / "answers.xlsx"
+    _export(klausul, tender_library, "pilot", path)
+    _fill(path, {})
+    agreement = tender_library / "agreements" / "pilot.yaml"
+    agreement.write_text(agreement.read_text(encoding="utf-8") + "parameters: {alert_time: 12}\n", encoding="utf-8")
+    result = klausul(tender_library, "import", "answers", "pilot", str(path))
+    assert result.exit_code == 2, result.stdout
+    assert "requirement(s) 5.1 read differently now than when the workbook was exported" in result.stderr

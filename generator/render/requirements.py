@@ -35,8 +35,15 @@ def fingerprint(draft: Draft) -> str:
 
 
 def identity(draft: Draft, r: Requirement) -> str:
-    """The hidden cell that ties a returned row to its agreement, library version and requirement unit."""
-    return f"{draft.id}|{fingerprint(draft)}|{r.key}"
+    """The hidden cell that ties a returned row to its agreement, library version and requirement unit,
+    and a hash of the unit's locked cells as exported, so that a change to the agreement since the
+    export (a value, a service, the language) is told apart from a bidder's edit."""
+    return f"{draft.id}|{fingerprint(draft)}|{r.key}|{unit_hash(draft, r)}"
+
+
+def unit_hash(draft: Draft, r: Requirement) -> str:
+    """A short hash of the unit's locked cells."""
+    return hashlib.sha256("\x1f".join(locked_cells(draft, r)).encode("utf-8")).hexdigest()[:12]
 
 
 def column_label(key: str, lang: str) -> str:

@@ -17,7 +17,7 @@ from generator.core.model import Draft
 from generator.core.tender_i18n import ANSWER_KEYS, ANSWERS, TENDER
 from generator.draft.requirements import Requirement, requirements
 from generator.render.requirements import (ANSWER, DESCRIPTION, EVIDENCE, IDENTITY, LOCKED, WORKBOOK_COLUMNS,
-                                           column_label, fingerprint, locked_cells)
+                                           column_label, fingerprint, locked_cells, unit_hash)
 
 MAX_FILE = 32 * 1024 * 1024  # a requirement workbook is well under a megabyte; refuse anything near this
 MAX_UNPACKED = 256 * 1024 * 1024  # and never unpack a zip bomb
@@ -118,13 +118,13 @@ def compliance(draft: Draft, path: Path) -> Compliance:
     expected = {r.key: r for r in requirements(draft)}
     result = Compliance(draft, path.name)
     found: dict[str, tuple[int, tuple]] = {}
+    changed: list[str] = []  # units whose text the library now gives differently from the export
     current = fingerprint(draft)
     for number, cells in rows:
         ident = _text(cells[IDENTITY - 1] if len(cells) >= IDENTITY else None)
         if not ident and not any(_text(c) for c in cells):
             continue
-        agreement, _, rest = ident.partition("|")
-        version, _, key = rest.partition("|")
+        agreement, version, key, exported = (ident.split("|") + ["", "", "", ""])[:4]
         if agreement and key and agreement != draft.id:
             raise UsageError(f"{path}: this is the requirement workbook of agreement '{agreement}', not '{draft.id}' "
                              f"(row {number}); import it for that agreement")
@@ -135,9 +135,15 @@ def compliance(draft: Draft, path: Path) -> Compliance:
         if key not in expected or key in found:
             result.unknown.append((number, ident))
             continue
+        if exported != unit_hash(draft, expected[key]):
+            changed.append(expected[key].number)
         found[key] = (number, cells)
     if not found:
         raise UsageError(f"{path}: no requirement row of agreement '{draft.id}' (the hidden identity column is empty)")
+    if changed:
+        raise UsageError(f"{path}: requirement(s) {', '.join(changed)} read differently now than when the workbook "
+                         f"was exported (the agreement, its services or parameters changed since); export the "
+                         f"workbook again, or import it with the library at the revision it was exported from")
     for key, requirement in expected.items():
         number, cells = found.get(key, (None, ()))
         result.answers.append(_answer(requirement, number, cells, draft.language))
