@@ -10,11 +10,14 @@ import zipfile
 import docx
 import openpyxl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator.draft.assemble import assemble
 from generator.library.open import open_library
 
 from tests.conftest import REPO
+from tests.test_libreoffice import needs_soffice
 
 EXCEL_MAX_ROW_PT = 409
 LINE_PT = 15  # one line of 11-point Calibri
@@ -174,6 +177,35 @@ def test_no_text_is_too_long_for_a_row_and_no_character_is_lost(text):
     assert len(units) > 1
     for unit in units:
         assert _wrapped_lines(blocks_text(unit), TEXT_WIDTH) <= UNIT_LINES + 1  # textwrap counts a little differently
+    squeeze = lambda s: re.sub(r"\s+", "", s)  # noqa: E731
+    assert squeeze("".join(blocks_text(u) for u in units)) == squeeze(blocks_text(blocks))
+
+
+_WORD = st.text(alphabet="abcdefghij\u00e5\u00e4\u00f6ABC0123.,;:!?", min_size=1, max_size=40)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["para", "ol", "ul"]),
+                          st.lists(st.lists(_WORD, min_size=1, max_size=120), min_size=1, max_size=8),
+                          st.integers(min_value=0, max_value=2500)), min_size=1, max_size=8))
+def test_any_clause_text_splits_into_fitting_parts_in_order(parts):
+    """Paragraphs and lists of any length, words up to 2,500 letters: every part fits, nothing is lost or moved."""
+    from generator.core.rowfit import TEXT_WIDTH, UNIT_LINES, lines_needed
+    from generator.draft.markup import blocks_text, parse
+    from generator.draft.requirements import split_units
+
+    chunks = []
+    for kind, items, long_word in parts:
+        lines = [" ".join(words) for words in items]
+        if long_word:
+            lines[0] += " " + "w" * long_word
+        if kind == "para":
+            chunks.append(" ".join(lines))
+        else:
+            chunks.append("\n".join(("1. " if kind == "ol" else "- ") + line for line in lines))
+    blocks = parse("\n\n".join(chunks))
+    units = split_units(blocks)
+    assert all(lines_needed(blocks_text(u), TEXT_WIDTH) <= UNIT_LINES for u in units)
     squeeze = lambda s: re.sub(r"\s+", "", s)  # noqa: E731
     assert squeeze("".join(blocks_text(u) for u in units)) == squeeze(blocks_text(blocks))
 
@@ -365,9 +397,7 @@ def test_csv_neutralises_what_a_spreadsheet_would_run(value, expected):
 
 # --- LibreOffice ---------------------------------------------------------------------------------
 
-@pytest.mark.skipif(not __import__("tests.ooxml_validity", fromlist=["SOFFICE"]).SOFFICE
-                    and not __import__("os").environ.get("KLAUSUL_REQUIRE_SOFFICE"),
-                    reason="LibreOffice (soffice) is not installed; .ci/run installs it")
+@needs_soffice
 def test_workbook_prints_every_requirement_to_its_last_word(klausul, tmp_path):
     """Converted by LibreOffice Calc, each row's text is printed whole: a row too low would cut its end."""
     from generator.draft.requirements import requirements
@@ -413,9 +443,7 @@ def test_deleted_added_and_duplicated_rows_are_reported(tender_library, klausul,
     assert result.exit_code == 2 and "unpacks to more than" in result.stderr
 
 
-@pytest.mark.skipif(not __import__("tests.ooxml_validity", fromlist=["SOFFICE"]).SOFFICE
-                    and not __import__("os").environ.get("KLAUSUL_REQUIRE_SOFFICE"),
-                    reason="LibreOffice (soffice) is not installed; .ci/run installs it")
+@needs_soffice
 def test_a_workbook_saved_again_by_libreoffice_imports_without_false_edits(tender_library, klausul, tmp_path):
     """A bidder who answers in LibreOffice Calc: its saved file keeps the drop-down and protection, and
     reading it back finds the answers and no edit the bidder did not make."""

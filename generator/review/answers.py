@@ -141,7 +141,8 @@ def compliance(draft: Draft, path: Path) -> Compliance:
     if not found:
         raise UsageError(f"{path}: no requirement row of agreement '{draft.id}' (the hidden identity column is empty)")
     if changed:
-        raise UsageError(f"{path}: requirement(s) {', '.join(changed)} read differently now than when the workbook "
+        listed = ", ".join(changed[:10]) + (f" and {len(changed) - 10} more" if len(changed) > 10 else "")
+        raise UsageError(f"{path}: requirement(s) {listed} read differently now than when the workbook "
                          f"was exported (the agreement, its services or parameters changed since); export the "
                          f"workbook again, or import it with the library at the revision it was exported from")
     for key, requirement in expected.items():

@@ -117,7 +117,7 @@ def render_compliance_xlsx(result: Compliance) -> bytes:
         [[a.requirement.number, a.requirement.title, _obligation(a, lang), a.raw, t[f"status_{a.status}"],
           a.points if a.points is not None else "", a.description, a.evidence] for a in result.answers],
         (8, 30, 9, 13, 16, 8, 60, 24), heights=False)
-    edits = TableSheet(t["edits"], [labels["req_no"], t["column"], t["change"], t["expected"], t["found"]],
+    edits = TableSheet(t["edits_sheet"], [labels["req_no"], t["column"], t["change"], t["expected"], t["found"]],
                        [[e.number, e.column, e.change, e.expected, e.found] for e in result.edits], (8, 24, 40, 60, 60),
                        heights=False)
     return workbook_bytes(draft, Overview(f"{t['report_title']}: {draft.title}", labels["overview"], facts),
