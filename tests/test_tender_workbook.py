@@ -479,3 +479,15 @@ def test_a_workbook_from_before_the_agreement_changed_is_refused(tender_library,
     result = klausul(tender_library, "import", "answers", "pilot", str(path))
     assert result.exit_code == 2, result.stdout
     assert "requirement(s) 5.1 read differently now than when the workbook was exported" in result.stderr
+
+
+def test_a_password_protects_the_sheets_when_asked_for(library, klausul, tmp_path):
+    from openpyxl.utils.protection import hash_password
+
+    path = tmp_path / "req.xlsx"
+    wb = _export(klausul, library, "pilot", path, "--password", "s3cret")
+    assert [ws.protection.password for ws in wb.worksheets] == [hash_password("s3cret")] * 2
+    _fill(path, {})
+    assert klausul(library, "import", "answers", "pilot", str(path)).exit_code == 0
+    result = klausul(library, "export", "requirements", "pilot", "--format", "csv", "--password", "x")
+    assert result.exit_code == 2 and "needs --format xlsx" in result.stderr

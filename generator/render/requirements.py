@@ -95,8 +95,9 @@ def service_table(draft: Draft) -> tuple[str, list[str], list[list]]:
     return tender["service_levels"], header, rows
 
 
-def render_requirements_xlsx(draft: Draft) -> bytes:
-    """The bidder's workbook: an overview, and a protected requirement sheet with answer columns."""
+def render_requirements_xlsx(draft: Draft, password: str | None = None) -> bytes:
+    """The bidder's workbook: an overview, and a protected requirement sheet with answer columns;
+    protected without a password unless one is given."""
     from generator.render.xlsx import Choices, Overview, TableSheet, workbook_bytes
 
     lang = draft.language
@@ -108,9 +109,10 @@ def render_requirements_xlsx(draft: Draft) -> bytes:
     sheet = TableSheet(
         title=labels["requirements"], header=[column_label(k, lang) for k, _ in WORKBOOK_COLUMNS], rows=rows,
         widths=widths, unlocked=(ANSWER, DESCRIPTION, EVIDENCE), hidden=(IDENTITY,),
-        choices=Choices(ANSWER, ANSWERS[lang], tender["answer_prompt"], tender["answer_error"]), protect=True)
+        choices=Choices(ANSWER, ANSWERS[lang], tender["answer_prompt"], tender["answer_error"]), protect=True,
+        password=password)
     overview = Overview(draft.title, labels["overview"], overview_facts(draft, units), [service_table(draft)],
-                        protect=True)
+                        protect=True, password=password)
     return workbook_bytes(draft, overview, [sheet])
 
 

@@ -49,6 +49,7 @@ class TableSheet:
     hidden: tuple[int, ...] = ()
     choices: Choices | None = None
     protect: bool = False
+    password: str | None = None  # with `protect`: needed to lift the protection
     heights: bool = True  # set each row's height from its text
 
 
@@ -61,6 +62,7 @@ class Overview:
     facts: list[tuple[str, str]]
     tables: list[tuple[str, list[str], list[list]]] = field(default_factory=list)  # (caption, header, rows)
     protect: bool = False
+    password: str | None = None
 
 
 def workbook_bytes(draft: Draft, overview: Overview, sheets: list[TableSheet]) -> bytes:
@@ -115,7 +117,7 @@ def _overview(ws, ov: Overview) -> None:
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
     if ov.protect:
-        _protect(ws)
+        _protect(ws, ov.password)
 
 
 def _table(ws, sheet: TableSheet) -> None:
@@ -154,14 +156,16 @@ def _table(ws, sheet: TableSheet) -> None:
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     if sheet.protect:
-        _protect(ws)
+        _protect(ws, sheet.password)
 
 
-def _protect(ws) -> None:
-    # Protected without a password: it guards against slips, not against a determined bidder,
-    # which is why `import answers` compares every locked cell with the library all the same.
+def _protect(ws, password: str | None) -> None:
+    # By default without a password: protection guards against slips, not against a determined
+    # bidder, which is why `import answers` compares every locked cell with the library all the same.
     protection = ws.protection
     protection.sheet = True
+    if password:
+        protection.password = password  # stored as Excel's legacy hash: the same password, the same bytes
     protection.formatRows = False  # False = allowed: the bidder may resize rows and columns,
     protection.formatColumns = False
     protection.autoFilter = False  # and filter, but not change locked cells
