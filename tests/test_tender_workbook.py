@@ -158,6 +158,9 @@ def test_long_clause_splits_into_numbered_parts_without_losing_a_word(tender_lib
                         zipfile.ZipFile(out).read("word/numbering.xml").decode("utf-8"))
     first_continued = int(continued[0].split(".")[0])
     assert str(first_continued) in starts
+    from tests.ooxml_validity import assert_valid_docx
+
+    assert_valid_docx(out)  # the continued list's numbering is valid Open XML
 
 
 @pytest.mark.parametrize("text", [

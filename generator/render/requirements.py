@@ -9,7 +9,7 @@ import hashlib
 import io
 
 from generator.core.i18n import LABELS
-from generator.core.model import Draft
+from generator.core.model import FIRST_CLAUSE_SECTION, Draft
 from generator.core.rowfit import EVIDENCE_WIDTH, MAX_LINES, TEXT_WIDTH, TITLE_WIDTH, VERIFIED_WIDTH, too_tall
 from generator.core.errors import BuildError
 from generator.core.tender_i18n import ANSWERS, TENDER
@@ -143,15 +143,17 @@ def _docx_body(draft: Draft, numbering) -> str:
     counts = obligation_counts(rows)
     intro = (f"{labels['requirements_intro']} {labels['count_requirements']}: {len(rows)} "
              f"({labels['obligation_shall']} {counts['shall']}, {labels['obligation_should']} {counts['should']}).")
-    # Headings without numbers (numId 0): the numbers that count here are the requirements' own.
-    out = [w.paragraph(w.run(labels["requirements"]), "Heading1", num=(0, 0)), w.paragraph(w.run(intro))]
+    # Headings in styles that number nothing (a numId of 0 is not valid Open XML): the numbers that
+    # count here are the requirements' own, and each section heading carries the agreement's number.
+    out = [w.paragraph(w.run(labels["requirements"]), "AnnexHeading"), w.paragraph(w.run(intro))]
     header = [w.cell_text(labels["req_no"], bold=True), w.cell_text(labels["requirement"], bold=True),
               w.cell_text(labels["obligation"], bold=True), w.cell_text(tender["tender_evidence"], bold=True),
               w.cell_text(labels["verification"], bold=True)]
-    for section in draft.sections:
+    for number, section in enumerate(draft.sections, FIRST_CLAUSE_SECTION):
         ids = {c.id for c in section.clauses}
         members = [r for r in rows if r.clause_id in ids]
-        out.append(w.paragraph(w.run(section.title), "Heading2", num=(0, 1), keep_next=True))
+        out.append(w.paragraph(w.run(f"{number}\u2002{section.title}", bold=True), keep_next=True,
+                               extra_ppr='<w:spacing w:before="240" w:after="120"/><w:outlineLvl w:val="1"/>'))
         out.append(w.table(header, [[
             w.cell_text(r.number),
             w.paragraph(w.run(r.title, bold=True), "TableText", keep_next=True)
@@ -161,5 +163,5 @@ def _docx_body(draft: Draft, numbering) -> str:
             w.cell_text(obligation_label(r.obligation, lang)),
             w.cell_text(r.tender_evidence),
             "".join(w.cell_text(line) for line in r.verification.split("\n")),
-        ] for r in members], [850, 4100, 1000, 1461, 1661], whole_rows=False))
+        ] for r in members], [800, 3700, 900, 1836, 1836], whole_rows=False))
     return "".join(out)
