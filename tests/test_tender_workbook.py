@@ -494,3 +494,19 @@ def test_a_password_protects_the_sheets_when_asked_for(library, klausul, tmp_pat
     assert klausul(library, "import", "answers", "pilot", str(path)).exit_code == 0
     result = klausul(library, "export", "requirements", "pilot", "--format", "csv", "--password", "x")
     assert result.exit_code == 2 and "needs --format xlsx" in result.stderr
+
+
+def test_a_verification_too_long_for_a_row_is_warned_about_and_stops_the_export(library, klausul, tmp_path):
+    clause = library / "clauses" / "gamma.yaml"
+    long = "The instruction and every record of its use. " * 40  # about 1,800 characters, 50 lines at 36
+    clause.write_text(clause.read_text(encoding="utf-8").replace(
+        "verification: {sv: Instruktionen., en: The instruction.}", f"verification: {{sv: Instruktionen., en: '{long}'}}"),
+        encoding="utf-8")
+    result = klausul(library, "validate", "--strict")
+    assert result.exit_code == 1
+    assert "clauses/gamma.yaml:14: verification.en: too long for one row of the requirement workbook" in result.stderr
+    assert "[too-long-for-row] (warning)" in result.stderr
+    result = klausul(library, "export", "requirements", "pilot", "-o", str(tmp_path / "req.xlsx"))
+    assert result.exit_code == 1 and "clause 'gamma': its verification needs" in result.stderr
+    assert not (tmp_path / "req.xlsx").exists()
+    assert klausul(library, "build", "pilot", "--out", str(tmp_path / "out")).exit_code == 0  # the contract is fine
