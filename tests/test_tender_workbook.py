@@ -510,3 +510,20 @@ def test_a_verification_too_long_for_a_row_is_warned_about_and_stops_the_export(
     assert result.exit_code == 1 and "clause 'gamma': its verification needs" in result.stderr
     assert not (tmp_path / "req.xlsx").exists()
     assert klausul(library, "build", "pilot", "--out", str(tmp_path / "out")).exit_code == 0  # the contract is fine
+
+
+def test_a_workbook_with_a_dtd_is_refused(library, klausul, tmp_path):
+    """Entities (XXE, billion laughs) in a returned workbook: refused with a message, never expanded."""
+    path = tmp_path / "answers.xlsx"
+    _export(klausul, library, "pilot", path)
+    evil = tmp_path / "evil.xlsx"
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(evil, "w") as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "xl/worksheets/sheet2.xml":
+                data = (b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;">'
+                        b'<!ENTITY c SYSTEM "file:///etc/passwd">]>' + data.replace(b"<t>No.</t>", b"<t>&b;&c;</t>", 1))
+            target.writestr(info, data)
+    result = klausul(library, "import", "answers", "pilot", str(evil))
+    assert result.exit_code == 2 and "not an Excel workbook (.xlsx) that can be read" in result.stderr
+    assert "root:" not in result.stdout + result.stderr

@@ -202,16 +202,20 @@ def _read_rows(path: Path) -> list[tuple[int, tuple]]:
             if sum(i.file_size for i in archive.infolist()) > MAX_UNPACKED:
                 raise UsageError(f"{path}: unpacks to more than {MAX_UNPACKED // 2 ** 20} MiB; refused")
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=False)
+        try:
+            return _sheet_rows(workbook, path)
+        finally:
+            workbook.close()
     except UsageError:
         raise
-    except Exception as exc:  # openpyxl and zipfile raise many kinds for a file that is not a workbook
+    except Exception as exc:  # openpyxl, zipfile and defusedxml (a DTD, an entity) raise many kinds
         raise UsageError(f"{path}: not an Excel workbook (.xlsx) that can be read ({type(exc).__name__})") from None
-    try:
-        labels = {TENDER[lang]["internal_id"] for lang in TENDER}
-        for ws in workbook.worksheets:
-            header = next(ws.iter_rows(min_row=1, max_row=1, values_only=True), ())
-            if len(header) >= IDENTITY and header[IDENTITY - 1] in labels:
-                return [(n, tuple(row)) for n, row in enumerate(ws.iter_rows(min_row=2, values_only=True), 2)]
-    finally:
-        workbook.close()
+
+
+def _sheet_rows(workbook, path: Path) -> list[tuple[int, tuple]]:
+    labels = {TENDER[lang]["internal_id"] for lang in TENDER}
+    for ws in workbook.worksheets:  # read-only sheets are parsed here, as they are iterated
+        header = next(ws.iter_rows(min_row=1, max_row=1, values_only=True), ())
+        if len(header) >= IDENTITY and header[IDENTITY - 1] in labels:
+            return [(n, tuple(row)) for n, row in enumerate(ws.iter_rows(min_row=2, values_only=True), 2)]
     raise UsageError(f"{path}: no requirement sheet exported by Klausul (no column '{sorted(labels)[0]}')")
