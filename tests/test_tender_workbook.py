@@ -153,6 +153,14 @@ def test_long_clause_splits_into_numbered_parts_without_losing_a_word(tender_lib
     docx_numbers = [row.cells[0].text for t in document.tables if t.rows[0].cells[0].text == "No."
                     for row in t.rows[1:]]
     assert docx_numbers == xlsx_numbers
+    import csv
+    import io
+
+    csv_rows = list(csv.DictReader(io.StringIO(klausul(tender_library, "export", "requirements", "pilot",
+                                                       "--format", "csv").stdout)))
+    assert [r["No."] for r in csv_rows] == xlsx_numbers
+    assert "\n".join(r["Requirement"] for r in csv_rows if r["Clause"].startswith("epsilon@")) == \
+        blocks_text(clause.blocks[1:])
     # and Word continues the cut list at the same number
     starts = re.findall(r'<w:startOverride w:val="(\d+)"/>',
                         zipfile.ZipFile(out).read("word/numbering.xml").decode("utf-8"))

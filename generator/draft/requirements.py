@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from generator.core.i18n import CATEGORIES, LABELS, followup_text, pick
+from generator.core.i18n import CATEGORIES, LABELS, followup_text, join_words, pick
 from generator.core.model import Block, Draft, DraftClause, ListBlock, Paragraph, Text
 from generator.core.tender_i18n import TENDER
 from generator.draft.assemble import applies_note
@@ -34,7 +34,8 @@ class Requirement:
     applies_to: str  # the services the clause binds, or "" when it binds all of them
     tender_evidence: str  # what the bidder submits with the tender
     verification: str  # how compliance is verified during the contract
-    followup: str
+    followup: str  # what is followed up, how often, where
+    verified: str  # verification and follow-up together: the workbook's cell
     covers: tuple[str, ...]
 
     @property
@@ -61,14 +62,15 @@ def _clause_units(draft: Draft, number: str, c: DraftClause) -> list[Requirement
     letters = [unit_letter(i) for i in range(len(units))] if len(units) > 1 else [""]
     first = f"{number} {letters[0]}".strip()
     followup = followup_text(c) if c.followup_kpi else ""
-    verification = c.verification + (f"\n{tender['followup']}: {followup}" if followup else "")
+    see = tender["see"].format(number=first)
     return [Requirement(
         number=f"{number} {letter}".strip(), clause_id=c.id, version=c.version, unit=letter,
         category=pick(CATEGORIES[c.category], lang), title=c.title, blocks=unit, text=blocks_text(unit),
         obligation=c.obligation, applies_to=applies,
-        tender_evidence=(c.tender_evidence or tender["default_evidence"]) if i == 0 else tender["see"].format(number=first),
-        verification=verification if i == 0 else tender["see"].format(number=first),
-        followup=followup, covers=c.covers,
+        tender_evidence=(c.tender_evidence or tender["default_evidence"]) if i == 0 else see,
+        verification=c.verification if i == 0 else see, followup=followup if i == 0 else "",
+        verified=(c.verification + (f"\n{tender['followup']}: {followup}" if followup else "")) if i == 0 else see,
+        covers=c.covers,
     ) for i, (letter, unit) in enumerate(zip(letters, units))]
 
 
@@ -78,8 +80,6 @@ def _scope(draft: Draft, c: DraftClause) -> tuple[tuple[Block, ...], str]:
         names = {s.id: s.name for s in draft.services}
         wanted = [names[s] for s in c.services]
         if c.blocks and c.blocks[0] == applies_note(wanted, draft.language):
-            from generator.core.i18n import join_words
-
             return c.blocks[1:], join_words(wanted, draft.language)
     return c.blocks, ""
 

@@ -55,7 +55,7 @@ def locked_cells(draft: Draft, r: Requirement) -> list[str]:
     """The requirement's locked cells (columns 1-7) as the workbook writes them."""
     tender = TENDER[draft.language]
     return [r.number, r.title, r.text, tender[f"obligation_short_{r.obligation}"],
-            r.applies_to or tender["all_services"], r.tender_evidence, r.verification]
+            r.applies_to or tender["all_services"], r.tender_evidence, r.verified]
 
 
 def render_requirements_csv(draft: Draft) -> str:
@@ -65,7 +65,7 @@ def render_requirements_csv(draft: Draft) -> str:
     writer = safe_writer(out)
     writer.writerow([column_label(k, lang) if k == "tender_evidence" else LABELS[lang][k] for k in _CSV_COLUMNS])
     writer.writerows([r.number, r.category, r.title, r.text, obligation_label(r.obligation, lang), r.tender_evidence,
-                      r.verification.split("\n")[0], r.followup, "\n".join(r.covers), r.key]
+                      r.verification, r.followup, "\n".join(r.covers), r.key]
                      for r in requirements(draft))
     return out.getvalue()
 
@@ -121,7 +121,7 @@ def _check_fits(units: list[Requirement]) -> None:
     # text too long for Excel's tallest row stops the export rather than being cut off on screen
     # (`validate` warns about it first).
     for r in units:
-        for which, needed, width in too_tall(r.title, r.tender_evidence, r.verification):
+        for which, needed, width in too_tall(r.title, r.tender_evidence, r.verified):
             raise BuildError(f"clause '{r.clause_id}': its {which.replace('_', ' ')} needs {needed} lines at {width} "
                              f"characters, more than an Excel row shows ({MAX_LINES}); shorten it")
 
@@ -162,6 +162,6 @@ def _docx_body(draft: Draft, numbering) -> str:
             + w.blocks(r.blocks, numbering),
             w.cell_text(obligation_label(r.obligation, lang)),
             w.cell_text(r.tender_evidence),
-            "".join(w.cell_text(line) for line in r.verification.split("\n")),
+            "".join(w.cell_text(line) for line in r.verified.split("\n")),
         ] for r in members], [800, 3700, 900, 1836, 1836], whole_rows=False))
     return "".join(out)
