@@ -535,3 +535,20 @@ def test_a_workbook_with_a_dtd_is_refused(library, klausul, tmp_path):
     result = klausul(library, "import", "answers", "pilot", str(evil))
     assert result.exit_code == 2 and "not an Excel workbook (.xlsx) that can be read" in result.stderr
     assert "root:" not in result.stdout + result.stderr
+
+
+def test_columns_the_bidder_inserted_or_moved_do_no_harm(library, klausul, tmp_path):
+    path = tmp_path / "answers.xlsx"
+    _export(klausul, library, "pilot", path)
+    _fill(path, {"3.1": "No"})  # 3.1 is beta, the should-requirement
+    wb = openpyxl.load_workbook(path)
+    ws = wb.worksheets[1]
+    ws.protection.sheet = False
+    ws.insert_cols(2)  # the bidder's own column, before the heading
+    ws.cell(1, 2).value = "Our internal note"
+    ws.cell(2, 2).value = "=1/0"
+    wb.save(path)
+    data = json.loads(klausul(library, "import", "answers", "pilot", str(path), "--format", "json").stdout)
+    assert data["summary"]["edits"] == 0 and data["summary"]["unknown_rows"] == 0
+    assert [(a["number"], a["raw"]) for a in data["answers"]] == [("3.1", "No"), ("4.1", "Yes"), ("5.1", "Yes")]
+    assert data["met"] is True and data["summary"]["score"] == 0 and data["summary"]["max_score"] == 1

@@ -213,9 +213,16 @@ def _read_rows(path: Path) -> list[tuple[int, tuple]]:
 
 
 def _sheet_rows(workbook, path: Path) -> list[tuple[int, tuple]]:
-    labels = {TENDER[lang]["internal_id"] for lang in TENDER}
+    """The rows of the sheet with the identity column, each in the export's column order: columns are
+    found by their headings (either language), so a column the bidder inserted or moved does no harm."""
+    names = {key: {column_label(key, lang) for lang in TENDER} for key, _ in WORKBOOK_COLUMNS}
     for ws in workbook.worksheets:  # read-only sheets are parsed here, as they are iterated
-        header = next(ws.iter_rows(min_row=1, max_row=1, values_only=True), ())
-        if len(header) >= IDENTITY and header[IDENTITY - 1] in labels:
-            return [(n, tuple(row)) for n, row in enumerate(ws.iter_rows(min_row=2, values_only=True), 2)]
-    raise UsageError(f"{path}: no requirement sheet exported by Klausul (no column '{sorted(labels)[0]}')")
+        header = [_text(v).strip() for v in next(ws.iter_rows(min_row=1, max_row=1, values_only=True), ())]
+        if not names["internal_id"] & set(header):
+            continue
+        where = [next((i for i, h in enumerate(header) if h in names[key]), position)
+                 for position, (key, _) in enumerate(WORKBOOK_COLUMNS)]
+        return [(n, tuple(row[i] if i < len(row) else None for i in where))
+                for n, row in enumerate(ws.iter_rows(min_row=2, values_only=True), 2)]
+    raise UsageError(f"{path}: no requirement sheet exported by Klausul (no column "
+                     f"'{sorted(names['internal_id'])[0]}')")
