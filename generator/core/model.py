@@ -12,6 +12,28 @@ from typing import Any, Union
 # --- the library, typed ---------------------------------------------------------------------
 
 @dataclass(frozen=True)
+class Fallback:
+    """An approved alternative wording of a clause: label, obligation, text per language, own bounds."""
+
+    label: dict[str, str]
+    obligation: str
+    text: dict[str, str]
+    bounds: dict[str, dict[str, Any]] = field(default_factory=dict)  # parameter → {min, max}
+
+
+@dataclass(frozen=True)
+class Acceptance:
+    """An outcome agreed for one clause: its fallback number (1-based) and/or a parameter value."""
+
+    clause: str
+    fallback: int | None = None
+    parameter: str | None = None
+    value: Any = None
+    service: str | None = None  # the value for this service only
+    note: str | None = None
+
+
+@dataclass(frozen=True)
 class Clause:
     """One validated clause file."""
 
@@ -31,6 +53,8 @@ class Clause:
     path: str
     content_hash: str
     order: int = 100
+    fallbacks: tuple[Fallback, ...] = ()
+    tender_evidence: dict[str, str] | None = None  # what a bidder submits with the tender, per language
     customer_duties: tuple[dict[str, Any], ...] = ()  # the Customer's recurring duties: what, frequency, forum
     lines: dict[tuple, int] = field(default_factory=dict, compare=False, repr=False)  # key path → line, for messages
 
@@ -123,6 +147,7 @@ class AgreementSpec:
     line: int = 1  # where the agreement's mapping starts, for messages about a missing key
     services_line: int = 1  # where `services:` is, for messages about what the services select
     catalogs_line: int = 1  # where `catalogs:` is, for messages about what the draft leaves uncovered
+    accept: tuple[Acceptance, ...] = ()  # outcomes agreed in negotiation
 
 
 @dataclass
@@ -176,6 +201,7 @@ class Paragraph:
 class ListBlock:
     ordered: bool
     items: tuple[tuple["Block", ...], ...]
+    start: int = 1  # the first item's number; a requirement split inside a list continues its numbering
 
 
 @dataclass(frozen=True)
@@ -226,6 +252,8 @@ class DraftClause:
     path: str
     followup_every: str | None = None  # the schema's frequency key, for computing due dates
     followup_by: str = "supplier"
+    fallback: int | None = None  # the accepted fallback wording (1-based) the text is, if any
+    tender_evidence: str | None = None  # what a bidder submits with the tender (procurement)
     customer_duties: tuple["CustomerDuty", ...] = ()
 
 

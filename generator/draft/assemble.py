@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from dataclasses import replace
 
 from generator import __version__
 from generator.draft.coverage import coverage
@@ -32,6 +33,7 @@ def assemble(library: Library, agreement_id: str) -> Draft:
     drafted = tuple(d for c in chosen if (d := _draft_clause(c, spec, services)) is not None)
     if not drafted:
         raise _hollow(spec)
+    _check_accepted(spec, drafted)
     _check_security_protection(library, spec, services, drafted)
     excluded_covers = {cid: library.clauses[cid].covers for cid in excluded}
     sections = _sections(drafted, lang)
@@ -52,6 +54,22 @@ def assemble(library: Library, agreement_id: str) -> Draft:
         raise BuildError(f"agreement '{spec.id}': {len(problems)} follow-up(s) due more often than their "
                          f"forum meets", problems)
     return draft
+
+
+def draft_clause(library: Library, agreement_id: str, clause_id: str, accept: tuple = ()) -> DraftClause | None:
+    """One clause of an agreement as it would read with these outcomes accepted (bounds are not checked here)."""
+    spec = library.agreements[agreement_id]
+    spec = replace(spec, accept=tuple(a for a in spec.accept if a.clause != clause_id) + tuple(accept))
+    return _draft_clause(library.clauses[clause_id], spec, [library.services[s] for s in spec.services])
+
+
+def _check_accepted(spec: AgreementSpec, drafted: tuple[DraftClause, ...]) -> None:
+    """An outcome accepted for a clause the draft does not contain would silently do nothing."""
+    present = {d.id for d in drafted}
+    for entry in spec.accept:
+        if entry.clause not in present:
+            raise BuildError(f"{spec.path}: agreement '{spec.id}' accepts an outcome for clause '{entry.clause}', "
+                             f"which its draft does not include")
 
 
 def _hollow(spec: AgreementSpec) -> BuildError:
@@ -129,21 +147,23 @@ def _draft_clause(clause: Clause, spec: AgreementSpec, services: list[Service]) 
     if lang not in clause.languages:
         raise BuildError(f"{clause.path}: clause '{clause.id}' has no '{lang}' text, which agreement "
                          f"'{spec.id}' ({spec.path}) needs")
-    values, varying = resolve_values(clause.parameters, selected, spec.parameters, lang)
+    accepted = [a for a in spec.accept if a.clause == clause.id]
+    fallback = next((a.fallback for a in accepted if a.fallback), None)
+    wording = clause.fallbacks[fallback - 1] if fallback else clause  # an accepted fallback replaces the text
+    values, varying = resolve_values(clause.parameters, selected, lambda s: _overrides(spec, accepted, s), lang)
     try:
-        blocks = resolve(with_value_tables(parse(clause.text[lang]), clause.parameters, varying, lang), values)
+        blocks = resolve(with_value_tables(parse(wording.text[lang]), clause.parameters, varying, lang), values)
     except KeyError as exc:
         raise BuildError(f"{clause.path}: clause '{clause.id}': placeholder '{{{{ {exc.args[0]} }}}}' "
                          f"has no value") from None
     if len(selected) < len(services):  # say which services a clause binds when it is not all of them
-        names = join_words([s.name[lang] for s in selected], lang)
-        blocks = (Paragraph((Styled("emphasis", (Text(LABELS[lang]["applies_to"].format(services=names)),)),)),
-                  *blocks)
+        blocks = (applies_note([s.name[lang] for s in selected], lang), *blocks)
     followup = clause.followup or {}
     return DraftClause(
         id=clause.id, version=clause.version, status=clause.status, category=clause.category,
-        obligation=clause.obligation, title=clause.title[lang], blocks=blocks,
-        values={**values, **{n: summary(g, lang) for n, g in varying.items()}}, services=tuple(s.id for s in selected), covers=clause.covers,
+        obligation=wording.obligation, title=clause.title[lang], blocks=blocks,
+        values={**values, **{n: summary(g, lang) for n, g in varying.items()}}, services=tuple(s.id for s in selected),
+        covers=clause.covers,
         verification=clause.verification[lang],
         followup_kpi=kpi_with_target(followup, values, varying, selected, lang) if followup else None,
         followup_frequency=pick(FREQUENCIES[followup["frequency"]], lang) if followup else None,
@@ -151,7 +171,23 @@ def _draft_clause(clause: Clause, spec: AgreementSpec, services: list[Service]) 
         content_hash=clause.content_hash, path=clause.path,
         followup_every=followup.get("frequency"), followup_by=followup.get("by", "supplier"),
         customer_duties=customer_duties(clause.customer_duties, lang),
+        fallback=fallback,
+        tender_evidence=clause.tender_evidence[lang] if clause.tender_evidence else None,
     )
+
+
+def applies_note(names: list[str], lang: str) -> Paragraph:
+    """The first paragraph of a clause that binds only some services: 'Punkten gäller A och B.'"""
+    sentence = LABELS[lang]["applies_to"].format(services=join_words(names, lang))
+    return Paragraph((Styled("emphasis", (Text(sentence),)),))
+
+
+def _overrides(spec: AgreementSpec, accepted: list, service: Service) -> dict:
+    """The agreement's parameter values for one service; values agreed for this clause win over the
+    agreement's, and one agreed for the service over one for all."""
+    agreed = {a.parameter: a.value for a in sorted(accepted, key=lambda a: a.service is not None)
+              if a.parameter and a.service in (None, service.id)}
+    return {**spec.parameters, **agreed}
 
 
 def _service_row(service: Service, lang: str) -> ServiceRow:

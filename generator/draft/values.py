@@ -10,7 +10,7 @@ when one event touches several services.
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 from generator.core.i18n import LABELS, join_words
 from generator.core.model import Block, ListBlock, Paragraph, Param, Styled, Table, Text, Link
@@ -20,14 +20,16 @@ from generator.library.parameters import format_value, value_for_service
 DURATIONS = {"minutes", "hours", "days", "working-days", "weeks", "months", "years"}
 
 
-def resolve_values(parameters: Mapping[str, Mapping[str, Any]], services: list, agreement_overrides: Mapping,
-                   lang: str) -> tuple[dict[str, str], dict[str, list[tuple[list[str], str, Any]]]]:
-    """The text value of every parameter, and for those that differ the groups (services, value, raw value)."""
+def resolve_values(parameters: Mapping[str, Mapping[str, Any]], services: list,
+                   overrides_for: Callable[[Any], Mapping], lang: str
+                   ) -> tuple[dict[str, str], dict[str, list[tuple[list[str], str, Any]]]]:
+    """The text value of every parameter, and for those that differ the groups (services, value, raw value);
+    `overrides_for(service)` gives the agreement's values for that service."""
     values, varying = {}, {}
     for name, decl in parameters.items():
         groups: dict[str, tuple[list[str], Any]] = {}  # formatted value → (services, raw), in the agreement's order
         for s in services:
-            raw = value_for_service(decl, name, s.classification, s.parameters, agreement_overrides)
+            raw = value_for_service(decl, name, s.classification, s.parameters, overrides_for(s))
             groups.setdefault(format_value(decl, raw, lang), ([], raw))[0].append(s.name[lang])
         if len(groups) == 1:
             values[name] = next(iter(groups))

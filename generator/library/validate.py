@@ -11,6 +11,7 @@ import cerberus
 from cerberus.errors import BasicErrorHandler
 
 from generator.core.errors import Diagnostic
+from generator.library.fallbacks import acceptance_problems, fallback_problems
 from generator.library.fastschema import conforms
 from generator.library.followup_rules import followup_problems
 from generator.library.extend import quiet_unused, resolve_overrides
@@ -18,6 +19,7 @@ from generator.library.hollow import hollow_problems
 from generator.library.load import Source
 from generator.library.parameters import declaration_problems, value_problem
 from generator.core.placeholders import scan
+from generator.core.rowfit import MAX_LINES, too_tall
 from generator.library.schema import schema
 
 # Characters XML 1.0 cannot carry, and the two the Markdown reader reserves for placeholders.
@@ -227,6 +229,7 @@ class _CrossCheck:
         languages = data["languages"]
         params = data.get("parameters") or {}
         self._translations(source, languages)
+        self._workbook_row(source, languages)
         used_by_lang = {lang: self._placeholders(source, lang, params) for lang in languages
                         if lang in data["text"]}
         for name, decl in params.items():
@@ -237,6 +240,8 @@ class _CrossCheck:
                          f"{'/'.join(missing)} text", "parameter-unused")
         for path, problem, code in followup_problems(data):
             self.add(source, path, problem, code)
+        for path, message, code, line in fallback_problems(source):
+            self.add(source, path, message, code, line=line)
         for i, ref in enumerate(data.get("covers") or []):
             if ref not in self.items:
                 self.add(source, ("covers", i), f"'{ref}' is not an item of any catalog", "unknown-reference")
@@ -253,6 +258,8 @@ class _CrossCheck:
             localized += [p for p in (("followup", "recipient"), ("followup", "target", "measure"))
                           if _has(data, p)]
         localized += [("customer_duties", i, "what") for i in range(len(data.get("customer_duties") or []))]
+        if "tender_evidence" in data:
+            localized.append(("tender_evidence",))
         localized += [("parameters", n, "label") for n in data.get("parameters") or {}]
         localized += [("parameters", n, "per_service") for n, d in (data.get("parameters") or {}).items()
                       if "per_service" in d]
@@ -270,6 +277,19 @@ class _CrossCheck:
                 if lang not in languages:
                     self.add(source, path + (lang,), f"'{lang}' text but `languages` does not declare {lang}",
                              "undeclared-language")
+
+    def _workbook_row(self, source: Source, languages: list[str]) -> None:
+        """A warning where the requirement workbook could not show a clause-level text in one row."""
+        data = source.data
+        kpi = ((data.get("followup") or {}).get("kpi")) or {}
+        for lang in languages:
+            # the verification cell also names the follow-up, its frequency and forum (about 60 characters)
+            verified = data["verification"].get(lang, "") + (f"\n{kpi[lang]} {'x' * 60}" if lang in kpi else "")
+            for which, needed, width in too_tall(data["title"].get(lang, ""),
+                                                 (data.get("tender_evidence") or {}).get(lang, ""), verified):
+                self.add(source, (which, lang), f"too long for one row of the requirement workbook ({needed} "
+                         f"lines at {width} characters; Excel shows at most {MAX_LINES})", "too-long-for-row",
+                         severity="warning")
 
     def _placeholders(self, source: Source, lang: str, params: dict) -> set[str]:
         text = source.data["text"][lang]
@@ -336,6 +356,8 @@ class _CrossCheck:
             if role not in roles:
                 self.add(source, ("parties",), f"the parties include no {role}", "missing-party")
         self._overrides(source, data.get("parameters") or {})
+        for path, message, code, line in acceptance_problems(source, self.by_kind["clause"]):
+            self.add(source, path, message, code, line=line)
 
     def _language(self, source: Source, lang: str) -> None:
         """The services and catalogs an agreement names must speak its language."""
