@@ -79,8 +79,21 @@ def set_body(paragraphs, texts: list[str]) -> None:
 
 
 def delete(paragraphs) -> None:
-    for p in paragraphs:
-        p._p.getparent().remove(p._p)
+    """Delete a run of paragraphs as a user selecting them would: with the tables between them and after
+    the last up to the next paragraph (a clause's value table, and the gap paragraph after a table)."""
+    elements = [p._p for p in paragraphs]
+    following = elements[-1].getnext() if elements else None
+    while following is not None and following.tag.endswith("}tbl"):
+        elements.append(following)
+        following = following.getnext()
+    between, node = [], elements[0].getnext() if elements else None
+    while node is not None and node is not elements[-1]:
+        if node.tag.endswith("}tbl"):
+            between.append(node)
+        node = node.getnext()
+    for element in elements + between:
+        if element.getparent() is not None:
+            element.getparent().remove(element)
 
 
 def open_docx(data: bytes):
