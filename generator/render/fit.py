@@ -40,8 +40,9 @@ def cell_lines(cell_xml: str, size: int = 20) -> list[tuple[str, int]]:
     return lines
 
 
-def fit_widths(rows: list[list[str]], total: int, size: int = 20) -> list[int]:
-    """Column widths (twips) summing to `total` for rows of cell XML (the header row included).
+def fit_widths(rows: list[list[str]], total: int, size: int = 20, indent: list[int] | None = None) -> list[int]:
+    """Column widths (twips) summing to `total` for rows of cell XML (the header row included);
+    `indent` adds to a column's least width the indentation of list paragraphs it holds.
 
     Words are kept whole, hyphenated ones too (a date, a clause id); only when that cannot fit does
     the column with the widest hyphenated word, and then the next, give way at its hyphens. The room
@@ -57,13 +58,20 @@ def fit_widths(rows: list[list[str]], total: int, size: int = 20) -> list[int]:
                 parts[i] = max(parts[i], _longest(_BREAK.split(text), pt))
                 natural[i] = max(natural[i], text_width(text, pt) + CELL_PADDING)
                 volume[i] += text_width(text, pt)
+    if indent:  # room a column's list paragraphs are indented by
+        whole, parts = [w + x for w, x in zip(whole, indent)], [p + x for p, x in zip(parts, indent)]
     least = list(whole)
     for i in sorted(range(columns), key=lambda c: parts[c] - whole[c]):
         if sum(least) <= total:
             break
         least[i] = parts[i]
-    if sum(least) >= total:  # cannot fit every word: shrink in proportion to the words' needs
-        return _spread(least, total)
+    if sum(least) >= total:  # cannot fit every word: narrow columns keep theirs, the wide ones share the rest
+        narrow = [i for i in range(columns) if least[i] <= total // 8]
+        room = total - sum(least[i] for i in narrow)
+        wide = sum(least[i] for i in range(columns) if i not in narrow)
+        if room <= 0 or not wide:
+            return _spread(least, total)
+        return _spread([least[i] if i in narrow else least[i] * room / wide for i in range(columns)], total)
     widths = [float(w) for w in least]
     open_ = {i for i in range(columns) if natural[i] > widths[i]}
     room = total - sum(widths)

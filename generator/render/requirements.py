@@ -135,6 +135,17 @@ def render_requirements_docx(draft: Draft, template: bytes | None = None, templa
                        subtitle=LABELS[draft.language]["requirements"])
 
 
+# Clause text in a cell is in the body font (11 pt) and its lists indent by 1 cm.
+_LIST_INDENT = 567
+
+
+def _body_size(text: str) -> str:
+    """A proxy cell of `text` in the body font size, for fitting the columns."""
+    from generator.render.wordml import text as escaped
+
+    return f'<w:p><w:r><w:rPr><w:sz w:val="22"/></w:rPr><w:t xml:space="preserve">{escaped(text)}</w:t></w:r></w:p>'
+
+
 def _docx_body(draft: Draft, numbering) -> str:
     from generator.render import wordml as w
 
@@ -152,10 +163,10 @@ def _docx_body(draft: Draft, numbering) -> str:
               w.cell_text(labels["verification"], bold=True)]
     # One set of column widths for every section, fitted to the plain text (render/fit.py); the clause
     # text's own tables are then fitted inside the requirement column.
-    widths = fit_widths([header] + [[w.cell_text(r.number), w.cell_text(f"{r.title} {r.text}"),
+    widths = fit_widths([header] + [[w.cell_text(r.number), _body_size(f"{r.title} {r.text}"),
                                      w.cell_text(obligation_label(r.obligation, lang)), w.cell_text(r.tender_evidence),
                                      "".join(w.cell_text(line) for line in r.verified.split("\n"))] for r in rows],
-                        w.TEXT_WIDTH)
+                        w.TEXT_WIDTH, indent=[0, _LIST_INDENT, 0, 0, 0])
     for number, section in enumerate(draft.sections, FIRST_CLAUSE_SECTION):
         ids = {c.id for c in section.clauses}
         members = [r for r in rows if r.clause_id in ids]
