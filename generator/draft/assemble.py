@@ -7,6 +7,7 @@ import os
 
 from generator import __version__
 from generator.draft.coverage import coverage
+from generator.draft.overrides import overrides
 from generator.draft.followup import plan
 from generator.core.errors import BuildError, UsageError
 from generator.core.i18n import CATEGORIES, FORUMS, FREQUENCIES, LABELS, join_words, pick
@@ -36,8 +37,9 @@ def assemble(library: Library, agreement_id: str) -> Draft:
         parties=spec.parties,
         services=tuple(_service_row(s, lang) for s in services),
         sections=sections,
-        coverage=coverage([library.catalogs[c] for c in spec.catalogs], drafted, spec.exclude,
-                          excluded_covers, lang),
+        coverage=coverage([library.catalogs[c] for c in spec.catalogs], drafted, spec, services,
+                          library.clauses, excluded_covers),
+        overrides=overrides(drafted, spec, services, library.clauses),
         excluded_clauses=tuple(e for e in spec.exclude if e.clause),
         generator_version=__version__,
         start_date=spec.start_date, followup=plan(sections, spec.start_date, lang),

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from generator.core.errors import Diagnostic, KlausulError, LibraryError, UsageError
 from generator.library.load import KINDS
+from generator.library.rules import rule_from
 from generator.core.model import AgreementSpec, Catalog, CatalogItem, Clause, Exclusion, Library, Party, Service
 
 
@@ -47,7 +48,7 @@ def open_sources(root: Path, sources: list, problems: list[Diagnostic], where: s
 def typed(root: Path, sources: list) -> Library:
     library = Library(root=str(root))
     for source in sources:
-        _add(library, source.kind, source.data, source.path, source.line(()))
+        _add(library, source.kind, source.data, source.path, source.line(()), source.line)
     return library
 
 
@@ -57,7 +58,7 @@ def content_hash(data: dict) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def _add(library: Library, kind: str, d: dict, path: str, line: int) -> None:
+def _add(library: Library, kind: str, d: dict, path: str, line: int, line_of=lambda path: 0) -> None:
     if kind == "clause":
         library.clauses[d["id"]] = Clause(
             id=d["id"], version=d["version"], status=d["status"], category=d["category"],
@@ -72,9 +73,13 @@ def _add(library: Library, kind: str, d: dict, path: str, line: int) -> None:
             parameters=d.get("parameters") or {}, path=path, processing=d.get("processing"))
     elif kind == "catalog":
         items = tuple(CatalogItem(i["id"], i["title"], i["text"], i["reference"], i.get("verify", False),
-                                  tuple(i.get("partial") or ()))
-                      for i in d["items"])
-        library.catalogs[d["id"]] = Catalog(d["id"], d["title"], d["source"], str(d["version"]), items, path)
+                                  tuple(i.get("partial") or ()),
+                                  tuple(rule_from(r, line_of(("items", n, "rules", j)))
+                                        for j, r in enumerate(i.get("rules") or ())),
+                                  i.get("applies_to") or {})
+                      for n, i in enumerate(d["items"]))
+        library.catalogs[d["id"]] = Catalog(d["id"], d["title"], d["source"], str(d["version"]), items, path,
+                                            d.get("applies_to") or {})
     else:
         library.agreements[d["id"]] = AgreementSpec(
             id=d["id"], title=d["title"], version=d["version"], status=d.get("status", "draft"),

@@ -60,18 +60,30 @@ def classification_level(level_from: str, classification: Mapping[str, int]) -> 
 def value_for_service(decl: Mapping[str, Any], name: str, classification: Mapping[str, int],
                       service_overrides: Mapping[str, Any], agreement_overrides: Mapping[str, Any]) -> Any:
     """Resolve in order default < classification level < service override < agreement override."""
-    if name in agreement_overrides:
-        return agreement_overrides[name]
-    if name in service_overrides:
-        return service_overrides[name]
+    return resolve_value(decl, name, classification, service_overrides, agreement_overrides)[0]
+
+
+def resolve_value(decl: Mapping[str, Any], name: str, classification: Mapping[str, int],
+                  service_overrides: Mapping[str, Any], agreement_overrides: Mapping[str, Any]
+                  ) -> tuple[Any, str, Any]:
+    """(value, where it came from, what the classification alone gives).
+
+    Where: `agreement` or `service` (an override), `classification` (the clause's value for the
+    service's level) or `default` (the clause's default, when no level applies).
+    """
+    baseline, origin = decl["default"], "default"
     levels = decl.get("levels") or {}
     if levels:
         level = classification_level(decl["level_from"], classification)
         # A level the clause does not list takes the nearest lower one that it does.
         known = [lvl for lvl in levels if lvl <= level]
         if known:
-            return levels[max(known)]
-    return decl["default"]
+            baseline, origin = levels[max(known)], "classification"
+    if name in agreement_overrides:
+        return agreement_overrides[name], "agreement", baseline
+    if name in service_overrides:
+        return service_overrides[name], "service", baseline
+    return baseline, origin, baseline
 
 
 def format_value(decl: Mapping[str, Any], value: Any, lang: str) -> str:

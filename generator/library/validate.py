@@ -14,6 +14,7 @@ from generator.core.errors import Diagnostic
 from generator.library.fastschema import conforms
 from generator.library.load import Source
 from generator.library.parameters import declaration_problems, value_problem
+from generator.library.rules import declaration_problem, declared, rule_shape_problem
 from generator.core.placeholders import scan
 from generator.library.schema import schema
 
@@ -158,6 +159,7 @@ class _CrossCheck:
                 check(source)
         for source in self.by_kind["catalog"].values():
             self._partial(source)
+            self._rules(source)
         return self.problems
 
     def add(self, source: Source, path: tuple, message: str, code: str, **kw) -> None:
@@ -193,6 +195,32 @@ class _CrossCheck:
                 if clause and ref not in (clause.data.get("covers") or []):
                     self.add(source, ("items", i, "partial", j), f"clause '{cid}' does not list '{ref}' under "
                              f"covers ({clause.path})", "partial-not-covering")
+
+    def _rules(self, source: Source) -> None:
+        # A value rule must be evaluable on every parameter it names in the clauses that cover the item.
+        for i, item in enumerate(source.data["items"]):
+            ref = f"{source.data['id']}:{item['id']}"
+            covering = [(n, d) for c in self.by_kind["clause"].values() if ref in (c.data.get("covers") or [])
+                        for n, d in (c.data.get("parameters") or {}).items()]
+            anywhere = [(n, d) for n, pairs in self.declarations.items() for _c, d in pairs]
+            for j, rule in enumerate(item.get("rules") or []):
+                path = ("items", i, "rules", j)
+                if shape := rule_shape_problem(rule):
+                    self.add(source, path + (shape[0],), shape[1], "rule-shape")
+                    continue
+                key, name = ("parameter", rule["parameter"]) if "parameter" in rule else ("role", rule["role"])
+                if not declared(rule, anywhere):
+                    close = difflib.get_close_matches(name, list(self.declarations), n=1) if key == "parameter" else []
+                    hint = f"; did you mean '{close[0]}'?" if close else ""
+                    self.add(source, path + (key,), f"no clause declares a parameter {'' if key == 'parameter' else 'with role '}"
+                             f"'{name}'{hint}", "rule-unknown-parameter")
+                    continue
+                found = declared(rule, covering)
+                if not found:
+                    self.add(source, path + (key,), f"no clause that covers '{ref}' declares '{name}', so the rule "
+                             f"cannot be evaluated", "rule-not-evaluable")
+                for problem in dict.fromkeys(p for _n, d in found if (p := declaration_problem(rule, d))):
+                    self.add(source, path + (problem[0],), problem[1], problem[2])
 
     def _clause(self, source: Source) -> None:
         data = source.data
@@ -314,7 +342,10 @@ class _CrossCheck:
                             if kind == "service" and lang not in v]
                 if kind == "catalog":
                     missing += [f"items[{i}]" for i, item in enumerate(other.data["items"])
-                                if lang not in item["title"]]
+                                if lang not in item["title"]
+                                or (isinstance(item["reference"], dict) and lang not in item["reference"])]
+                    if isinstance(other.data["source"], dict) and lang not in other.data["source"]:
+                        missing.append("source")
                 if missing:
                     self.add(source, ("language",), f"{kind} '{ident}' has no '{lang}' text for "
                              f"{', '.join(missing[:3])} ({other.path})", "missing-translation")
