@@ -260,7 +260,58 @@ def format_quantity(value: int | float, unit: str | None, lang: str) -> str:
 
 def coverage_note(item, lang: str, numbers: dict[str, str] | None = None) -> str:
     """The 'clauses / reason' cell of a checklist row: covering clauses (by their number in the
-    draft when `numbers` maps ids to them), partial ones marked, then any reason."""
+    draft when `numbers` maps ids to them), partial ones marked, the status per service where the
+    services differ, then the reasons; and a mark when the item's wording is not yet verified."""
     numbers = numbers or {}
-    names = [numbers.get(c, c) + (f" ({LABELS[lang]['in_part']})" if c in item.partial else "") for c in item.clauses]
-    return " \u2013 ".join(part for part in (", ".join(names), item.reason or "") if part)
+    labels = LABELS[lang]
+    names = [numbers.get(c, c) + (f" ({labels['in_part']})" if c in item.partial else "") for c in item.clauses]
+    per_service = ""
+    if item.differs():
+        groups: dict[str, list[str]] = {}
+        for s in item.services:
+            groups.setdefault(s.status, []).append(s.name)
+        per_service = "; ".join(labels["status_for"].format(status=labels[status].lower(), services=join_words(n, lang))
+                                for status, n in groups.items())
+    reasons = item.reason or ""
+    verify = f"({labels['verify_note']})" if getattr(item, "verify", False) else ""
+    return " \u2013 ".join(part for part in (", ".join(names), per_service, reasons, verify) if part)
+
+
+# Words of the adequacy checks (coverage per service, value rules, disclosure of overrides and of
+# catalog items not yet verified), kept in one place.
+LABELS["sv"].update({
+    "inadequate": "Otillräckligt",
+    "summary": "{covered} täckta, {partial} delvis täckta, {inadequate} otillräckliga, {excluded} undantagna, "
+               "{gap} luckor",
+    "status_for": "{status} för {services}",
+    "verify_note": "lydelsen ej bekräftad mot primärkällan",
+    "overrides": "Värden som avviker från informationsklassningen",
+    "overrides_intro": "Följande värden har satts i avtalet eller i en tjänstebeskrivning och följer inte av "
+                       "informationsklassningen.",
+    "no_overrides": "Alla värden i avtalet följer av informationsklassningen.",
+    "parameter": "Parameter", "classification_gives": "Klassningen ger", "set_in": "Satt i",
+    "set_in_service": "tjänstebeskrivningen", "set_in_agreement": "avtalet",
+    "verify_items": "Krav vars lydelse inte har bekräftats mot primärkällan",
+    "verify_intro": "Kravens rubrik och text är våra egna sammanfattningar; för dessa krav har lydelsen ännu "
+                    "inte jämförts med den officiella texten.",
+    "services_overridden": "Följande värden har dock avtalats särskilt och följer inte av klassningen: {values}.",
+    "override_value": "{label} för {service} {value} (klassningen ger {baseline})",
+})
+LABELS["en"].update({
+    "inadequate": "Inadequate",
+    "summary": "{covered} covered, {partial} partly covered, {inadequate} inadequate, {excluded} excluded, {gap} gaps",
+    "status_for": "{status} for {services}",
+    "verify_note": "wording not confirmed against the primary text",
+    "overrides": "Values set away from the information classification",
+    "overrides_intro": "The following values were set in the agreement or in a service description and do not "
+                       "follow from the information classification.",
+    "no_overrides": "Every value of the agreement follows from the information classification.",
+    "parameter": "Parameter", "classification_gives": "Classification gives", "set_in": "Set in",
+    "set_in_service": "service description", "set_in_agreement": "agreement",
+    "verify_items": "Items whose wording is not confirmed against the primary text",
+    "verify_intro": "Item titles and texts are our own paraphrases; for these items the wording has not yet "
+                    "been compared with the official text.",
+    "services_overridden": "The following values, however, were agreed separately and do not follow from the "
+                           "classification: {values}.",
+    "override_value": "{label} for {service} {value} (the classification gives {baseline})",
+})

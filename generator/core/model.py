@@ -54,7 +54,7 @@ class ValueRule:
 
     op: str  # <= < >= > == in
     value: Any  # a number, or for `in` the allowed choices
-    source: str  # the article, control or audit point the threshold comes from
+    source: str | dict[str, str]  # the article, control or audit point the threshold comes from; per language
     basis: str  # law | standard | own (our own judgement)
     parameter: str | None = None
     role: str | None = None

@@ -24,10 +24,10 @@ ORIGIN = {
                   "override in the agreement; the classification gives {baseline}"),
 }
 WORDS = {
-    "fails": ("{service}: {label} {value} ({origin}) uppfyller inte kravet {threshold} ({source}, {basis})",
-              "{service}: {label} {value} ({origin}) does not meet the rule {threshold} ({source}, {basis})"),
-    "unstated": ("{service}: ingen täckande klausul anger {what} (kravet: {threshold}, {source})",
-                 "{service}: no covering clause states {what} (rule: {threshold}, {source})"),
+    "fails": ("{label} {value} ({origin}) uppfyller inte kravet {threshold} ({source}; {basis})",
+              "{label} {value} ({origin}) does not meet the rule {threshold} ({source}; {basis})"),
+    "unstated": ("ingen täckande klausul anger {what} (kravet: {threshold}; {source})",
+                 "no covering clause states {what} (rule: {threshold}; {source})"),
     "no_service": ("kravet gäller ingen av avtalets tjänster", "the item concerns none of the agreement's services"),
 }
 
@@ -94,12 +94,12 @@ def _for_service(item: CatalogItem, ref: str, service: Service, clauses: tuple[D
         found = _checks(rule, service, covering, spec, library_clauses)
         checks += found
         if not found:
-            unstated.append(_text("unstated", lang, service=name, what=rule.parameter or rule.role,
-                                  threshold=_threshold(rule, None, lang), source=rule.source))
+            unstated.append(_text("unstated", lang, what=rule.parameter or rule.role,
+                                  threshold=_threshold(rule, None, lang), source=localized(rule.source, lang)))
     failed = [c for c in checks if not c.ok]
     if failed:
         return ServiceCoverage(service.id, name, "inadequate", covering, partial,
-                               "; ".join(_failure(c, name, lang) for c in failed), tuple(checks), accepted=False)
+                               "; ".join(dict.fromkeys(_failure(c, lang) for c in failed)), tuple(checks), accepted=False)
     if len(partial) < len(covering) and not unstated:
         return ServiceCoverage(service.id, name, "covered", covering, partial, None, tuple(checks), accepted=True)
     # Partial coverage: only partial clauses, or a value the item demands that no clause states.
@@ -129,7 +129,7 @@ def _checks(rule: ValueRule, service: Service, covering: tuple[str, ...], spec: 
                 value=format_value(decl, value, lang), threshold=_threshold(rule, decl, lang),
                 origin=origin if overridden or origin not in ("service", "agreement") else "classification",
                 baseline=format_value(decl, baseline, lang) if overridden else None,
-                rule_source=rule.source, basis=rule.basis, ok=meets(rule, decl, value)))
+                rule_source=localized(rule.source, lang), basis=rule.basis, ok=meets(rule, decl, value)))
     return found
 
 
@@ -148,9 +148,9 @@ def _or(lang: str) -> str:
     return "eller" if lang == "sv" else "or"
 
 
-def _failure(check: RuleCheck, service: str, lang: str) -> str:
+def _failure(check: RuleCheck, lang: str) -> str:
     origin = pick(ORIGIN[check.origin], lang).format(baseline=check.baseline)
-    return _text("fails", lang, service=service, label=check.label, value=check.value, origin=origin,
+    return _text("fails", lang, label=check.label, value=check.value, origin=origin,
                  threshold=check.threshold, source=check.rule_source, basis=pick(BASIS[check.basis], lang))
 
 
@@ -166,6 +166,17 @@ def _item(item: CatalogItem, lang: str, services: tuple[ServiceCoverage, ...], r
     status = max((s.status for s in services), key=STATUSES.index)
     clauses = tuple(dict.fromkeys(c for s in services for c in s.clauses))
     partial = tuple(dict.fromkeys(c for s in services for c in s.partial))
-    reasons = tuple(dict.fromkeys(s.reason for s in services if s.status == status and s.reason))
-    return CoverageItem(item.id, item.title[lang], reference, status, clauses, "; ".join(reasons) or None,
+    return CoverageItem(item.id, item.title[lang], reference, status, clauses, _reasons(services, lang),
                         partial, services, item.verify)
+
+
+def _reasons(services: tuple[ServiceCoverage, ...], lang: str) -> str | None:
+    """Each distinct reason once, after the services it concerns ("Nät och Datacenter: ..."); a
+    reason that concerns every service stands alone."""
+    groups: dict[str, list[str]] = {}
+    for s in services:
+        if s.reason and s.status != "covered":
+            groups.setdefault(s.reason, []).append(s.name)
+    parts = [reason if len(names) == len(services) else f"{join_words(names, lang)}: {reason}"
+             for reason, names in groups.items()]
+    return "; ".join(parts) or None

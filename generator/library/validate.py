@@ -343,7 +343,9 @@ class _CrossCheck:
                 if kind == "catalog":
                     missing += [f"items[{i}]" for i, item in enumerate(other.data["items"])
                                 if lang not in item["title"]
-                                or (isinstance(item["reference"], dict) and lang not in item["reference"])]
+                                or (isinstance(item["reference"], dict) and lang not in item["reference"])
+                                or any(isinstance(r["source"], dict) and lang not in r["source"]
+                                       for r in item.get("rules") or ())]
                     if isinstance(other.data["source"], dict) and lang not in other.data["source"]:
                         missing.append("source")
                 if missing:
