@@ -28,7 +28,7 @@ WORDS = {
               "{label} {value} ({origin}) does not meet the rule {threshold} ({source}; {basis})"),
     "unstated": ("ingen täckande klausul anger {what} (kravet: {threshold}; {source})",
                  "no covering clause states {what} (rule: {threshold}; {source})"),
-    "no_service": ("kravet gäller ingen av avtalets tjänster", "the item concerns none of the agreement's services"),
+    "no_service": ("Kravet gäller ingen av avtalets tjänster.", "The item concerns none of the agreement's services."),
 }
 
 

@@ -219,6 +219,7 @@ class _CrossCheck:
                 if not found:
                     self.add(source, path + (key,), f"no clause that covers '{ref}' declares '{name}', so the rule "
                              f"cannot be evaluated", "rule-not-evaluable")
+                    found = declared(rule, anywhere)  # still say whether the rule could fit the parameter at all
                 for problem in dict.fromkeys(p for _n, d in found if (p := declaration_problem(rule, d))):
                     self.add(source, path + (problem[0],), problem[1], problem[2])
 
