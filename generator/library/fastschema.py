@@ -107,10 +107,11 @@ def _compile_rules(rules: dict, in_mapping: bool = False) -> Check:
             tests.append(lambda v, b=bound, ok=ok: type(v) in (int, float) and ok(v, b))
     if "keysrules" in rules:
         key_check = _compile_rules(rules["keysrules"])
-        tests.append(lambda v: type(v) is dict and all(key_check(k) for k in v))
+        # cerberus applies keysrules and valuesrules to mappings only (`type: [string, dict]` lets a string pass)
+        tests.append(lambda v: type(v) is not dict or all(key_check(k) for k in v))
     if "valuesrules" in rules:
         value_check = _compile_rules(rules["valuesrules"])
-        tests.append(lambda v: type(v) is dict and all(value_check(x) for x in v.values()))
+        tests.append(lambda v: type(v) is not dict or all(value_check(x) for x in v.values()))
     if rules.get("schema") is not None:
         tests.append(_compile_schema(rules["schema"]))
     empty = rules.get("empty")
