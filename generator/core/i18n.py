@@ -258,6 +258,9 @@ def format_quantity(value: int | float, unit: str | None, lang: str) -> str:
     return f"{number}\u00a0{singular if value == 1 else plural}"
 
 
+WORST_FIRST = ("gap", "inadequate", "partial", "excluded", "covered")
+
+
 def coverage_note(item, lang: str, numbers: dict[str, str] | None = None) -> str:
     """The 'clauses / reason' cell of a checklist row: covering clauses (by their number in the
     draft when `numbers` maps ids to them), partial ones marked, the status per service where the
@@ -271,7 +274,7 @@ def coverage_note(item, lang: str, numbers: dict[str, str] | None = None) -> str
         for s in item.services:
             groups.setdefault(s.status, []).append(s.name)
         per_service = "; ".join(labels["status_for"].format(status=labels[status].lower(), services=join_words(n, lang))
-                                for status, n in groups.items())
+                                for status, n in sorted(groups.items(), key=lambda g: WORST_FIRST.index(g[0])))
     reasons = item.reason or ""
     verify = f"({labels['verify_note']})" if getattr(item, "verify", False) else ""
     return " \u2013 ".join(part for part in (", ".join(names), per_service, reasons, verify) if part)
