@@ -203,6 +203,11 @@ def diff(root: Path, revisions: tuple[str, ...], fmt: str, agreement: str | None
     tty = output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     colored = fmt == "text" and (color == "always" or (color == "auto" and tty))
     text = WRITERS[fmt](result, color=colored) if fmt == "text" else WRITERS[fmt](result)
+    if fmt == "md":  # the pull-request comment says what the change does to each agreement
+        from generator.review.consequences import consequences_revisions
+        from generator.review.diff_writers import render_md
+
+        text = render_md(result, consequences_revisions(_library_root(root, new), old, new))
     if output is None:
         click.echo(text, nl=False, color=colored or None)  # click would strip colours from a pipe
     else:
