@@ -124,10 +124,11 @@ def _checks(rule: ValueRule, service: Service, covering: tuple[str, ...], spec: 
             value, origin, baseline = resolve_value(decl, pname, service.classification, service.parameters,
                                                     spec.parameters)
             overridden = origin in ("service", "agreement") and value != baseline
+            if origin in ("service", "agreement") and not overridden:  # an override that repeats the baseline
+                origin = resolve_value(decl, pname, service.classification, {}, {})[1]
             found.append(RuleCheck(
                 service=service.id, clause=cid, parameter=pname, label=decl["label"][lang],
-                value=format_value(decl, value, lang), threshold=_threshold(rule, decl, lang),
-                origin=origin if overridden or origin not in ("service", "agreement") else "classification",
+                value=format_value(decl, value, lang), threshold=_threshold(rule, decl, lang), origin=origin,
                 baseline=format_value(decl, baseline, lang) if overridden else None,
                 rule_source=localized(rule.source, lang), basis=rule.basis, ok=meets(rule, decl, value)))
     return found

@@ -198,11 +198,16 @@ class _CrossCheck:
 
     def _rules(self, source: Source) -> None:
         # A value rule must be evaluable on every parameter it names in the clauses that cover the item.
+        if not any(item.get("rules") for item in source.data["items"]):
+            return
+        anywhere = [(n, d) for n, pairs in self.declarations.items() for _c, d in pairs]
+        by_ref: dict[str, list] = defaultdict(list)
+        for clause in self.by_kind["clause"].values():
+            for ref in clause.data.get("covers") or []:
+                by_ref[ref] += (clause.data.get("parameters") or {}).items()
         for i, item in enumerate(source.data["items"]):
             ref = f"{source.data['id']}:{item['id']}"
-            covering = [(n, d) for c in self.by_kind["clause"].values() if ref in (c.data.get("covers") or [])
-                        for n, d in (c.data.get("parameters") or {}).items()]
-            anywhere = [(n, d) for n, pairs in self.declarations.items() for _c, d in pairs]
+            covering = by_ref.get(ref, [])
             for j, rule in enumerate(item.get("rules") or []):
                 path = ("items", i, "rules", j)
                 if shape := rule_shape_problem(rule):

@@ -48,6 +48,8 @@ class Consequence:
 
 def consequences(old: Snapshot, new: Snapshot, root: Path = Path(".")) -> tuple[Consequence, ...]:
     """The consequences of going from `old` to `new`, for every agreement of `new` (and removed ones)."""
+    if old.blob_ids == new.blob_ids:  # nothing changed, nothing to assemble
+        return ()
     old_lib, _ = _library(old, root)
     new_lib, new_sources = _library(new, root)
     found = []
