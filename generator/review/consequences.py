@@ -46,15 +46,28 @@ class Consequence:
     note: str | None = None  # why the agreement could not be compared, or that it is new or removed
 
 
-def consequences(old: Snapshot, new: Snapshot, root: Path = Path(".")) -> tuple[Consequence, ...]:
-    """The consequences of going from `old` to `new`, for every agreement of `new` (and removed ones)."""
+def consequences(old: Snapshot, new: Snapshot, root: Path = Path("."), new_sources: list | None = None
+                 ) -> tuple[Consequence, ...]:
+    """The consequences of going from `old` to `new`, for every agreement of `new` (and removed ones).
+
+    `new_sources` are `new`'s files when the caller has parsed them already; files whose git blob is
+    the same at both revisions are parsed once and serve both.
+    """
     if old.blob_ids == new.blob_ids:  # nothing changed, nothing to assemble
         return ()
-    old_lib, _ = _library(old, root)
-    new_lib, new_sources = _library(new, root)
+    if new_sources is None:
+        new_sources = new.load()[0]
+    same = {p for p, oid in old.blob_ids.items() if new.blob_ids.get(p) == oid}
+    valid = _schema_valid(new_sources)
+    changed = _schema_valid(old.load(p for p in old.blob_ids if p not in same)[0])
+    old_lib = _library([s for s in valid if s.path in same] + changed, root)
+    new_lib = _library(valid, root)
+    new_sources = {s.path: s for s in valid}
+    touched = {p for p in old.blob_ids.keys() | new.blob_ids.keys() if p not in same}
     found = []
     for agreement_id in sorted(new_lib.agreements.keys() | old_lib.agreements.keys()):
-        found.append(_agreement(agreement_id, old_lib, new_lib, new_sources))
+        if _affected(agreement_id, touched, old_lib, new_lib):
+            found.append(_agreement(agreement_id, old_lib, new_lib, new_sources))
     return tuple(c for c in found if c.changes or c.sentences or c.note)
 
 
@@ -114,15 +127,44 @@ def render_md(result: tuple[Consequence, ...]) -> list[str]:
 
 # --- inside -------------------------------------------------------------------------------------
 
-def _library(snapshot: Snapshot, root: Path) -> tuple[Library, dict]:
-    """The typed library of every schema-valid document, even when cross-file checks fail (a change
-    that breaks a reference still has consequences to report), and its sources by path."""
-    from generator.library.open import typed
+def _schema_valid(sources: list) -> list:
+    """The sources that pass their schema: enough to type them, even when cross-file checks fail (a
+    change that breaks a reference still has consequences to report)."""
     from generator.library.validate import schema_problems
 
-    sources, _problems = snapshot.load()
-    valid = [s for s in sources if not schema_problems(s)]
-    return typed(root, valid), {s.path: s for s in valid}
+    return [s for s in sources if not schema_problems(s)]
+
+
+def _library(sources: list, root: Path) -> Library:
+    from generator.library.open import typed
+
+    return typed(root, sources)
+
+
+def _affected(agreement: str, touched: set[str], old_lib: Library, new_lib: Library) -> bool:
+    """Whether a changed file can change the agreement's draft: its own file, a service or catalog
+    it names, or a clause that applies (before or after) to one of its services or that it names."""
+    from generator.draft.assemble import applies
+
+    for lib in (old_lib, new_lib):
+        spec = lib.agreements.get(agreement)
+        if spec is None or spec.path in touched:
+            return True
+        services = [lib.services[s] for s in spec.services if s in lib.services]
+        if len(services) < len(spec.services) or any(s.path in touched for s in services):
+            return True
+        if any(c not in lib.catalogs or lib.catalogs[c].path in touched for c in spec.catalogs):
+            return True
+        named = set(spec.include) | {e.clause for e in spec.exclude if e.clause}
+        for clause in lib.clauses.values():
+            if clause.path in touched and (clause.id in named or any(applies(clause, s) for s in services)):
+                return True
+    # A clause file removed or added at a path neither library types (e.g. a schema-invalid one).
+    return any(p for p in touched if p.startswith("clauses/") and not _typed_path(p, old_lib, new_lib))
+
+
+def _typed_path(path: str, *libraries: Library) -> bool:
+    return any(c.path == path for lib in libraries for c in lib.clauses.values())
 
 
 def _draft(library: Library, agreement: str) -> tuple[Draft | None, str | None]:

@@ -53,7 +53,7 @@ def lint(base: Snapshot, work: Snapshot) -> LintResult:
         else:
             problems += _version_problems(before, source, changed=False)
     problems += _agreement_problems(sources)
-    problems += regressions(consequences(base, work))  # new gaps or inadequacies in any agreement
+    problems += regressions(consequences(base, work, new_sources=sources))  # new gaps or inadequacies
     return LintResult(base.revision, changed, tuple(problems))
 
 
