@@ -122,7 +122,8 @@ def test_override_is_disclosed_in_the_checklist_and_the_draft_stops_claiming_the
     text = all_text(out / f"{SAMPLE}.docx")
     assert "Värden som avviker från informationsklassningen" in text
     assert "har dock avtalats särskilt och följer inte av klassningen" in text
-    assert "tid för första incidentlarm för Nät 12\u00a0timmar (klassningen ger 2\u00a0timmar)" in text
+    assert ("tid för första incidentlarm 12\u00a0timmar för IT-arbetsplats (klassningen ger 8\u00a0timmar) samt "
+            "för Nät och Datacenter (klassningen ger 2\u00a0timmar)") in text
     _result, report = _coverage(klausul, shipped)
     assert {(o["service"], o["value"], o["baseline"], o["origin"]) for o in report["overrides"]} == {
         ("Nät", "12\u00a0timmar", "2\u00a0timmar", "agreement"),

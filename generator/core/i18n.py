@@ -283,6 +283,11 @@ def coverage_note(item, lang: str, numbers: dict[str, str] | None = None) -> str
 # Words of the adequacy checks (coverage per service, value rules, disclosure of overrides and of
 # catalog items not yet verified), kept in one place.
 LABELS["sv"].update({
+    "coverage_intro": "För varje krav i de kataloger avtalet prövas mot, och för varje tjänst kravet gäller, "
+                      "visas om det täcks av en klausul vars värden uppfyller kravets regler, täcks endast "
+                      "delvis, är otillräckligt (en klausul gäller men ett värde uppfyller inte regeln), har "
+                      "undantagits med angivet skäl eller saknar täckning. Kravet visar det svagaste utfallet "
+                      "bland tjänsterna och, där de skiljer sig, vilka tjänster som avses.",
     "inadequate": "Otillräckligt",
     "summary": "{covered} täckta, {partial} delvis täckta, {inadequate} otillräckliga, {excluded} undantagna, "
                "{gap} luckor",
@@ -298,9 +303,16 @@ LABELS["sv"].update({
     "verify_intro": "Kravens rubrik och text är våra egna sammanfattningar; för dessa krav har lydelsen ännu "
                     "inte jämförts med den officiella texten.",
     "services_overridden": "Följande värden har dock avtalats särskilt och följer inte av klassningen: {values}.",
-    "override_value": "{label} för {service} {value} (klassningen ger {baseline})",
+    "override_value": "{label} {value} {services}",
+    "override_for": "för {services} (klassningen ger {baseline})",
 })
 LABELS["en"].update({
+    "coverage_intro": "For every requirement of the catalogs this agreement is checked against, and for every "
+                      "service it concerns, the table shows whether a clause covers it with values that meet "
+                      "the requirement's rules, covers it only in part, is inadequate (a clause applies but a "
+                      "value fails the rule), it was excluded for the stated reason, or it is a gap. Each "
+                      "requirement shows the weakest result among the services and, where they differ, "
+                      "which services it concerns.",
     "inadequate": "Inadequate",
     "summary": "{covered} covered, {partial} partly covered, {inadequate} inadequate, {excluded} excluded, {gap} gaps",
     "status_for": "{status} for {services}",
@@ -316,5 +328,6 @@ LABELS["en"].update({
                     "been compared with the official text.",
     "services_overridden": "The following values, however, were agreed separately and do not follow from the "
                            "classification: {values}.",
-    "override_value": "{label} for {service} {value} (the classification gives {baseline})",
+    "override_value": "{label} {value} {services}",
+    "override_for": "for {services} (the classification gives {baseline})",
 })

@@ -35,7 +35,13 @@ def overridden_sentence(draft: Draft) -> str | None:
     classification when some do not; None when they all do."""
     if not draft.overrides:
         return None
-    labels = LABELS[draft.language]
-    values = [labels["override_value"].format(label=o.label, service=o.service, value=o.value, baseline=o.baseline)
-              for o in draft.overrides]
-    return labels["services_overridden"].format(values=join_words(values, draft.language))
+    lang = draft.language
+    labels = LABELS[lang]
+    groups: dict[tuple[str, str], dict[str, list[str]]] = {}  # (label, value) → baseline → services
+    for o in draft.overrides:
+        groups.setdefault((o.label, o.value), {}).setdefault(o.baseline, []).append(o.service)
+    values = [labels["override_value"].format(label=label, value=value, services=join_words(
+                  [labels["override_for"].format(services=join_words(names, lang), baseline=baseline)
+                   for baseline, names in by_baseline.items()], lang, last=labels["last_group"]))
+              for (label, value), by_baseline in groups.items()]
+    return labels["services_overridden"].format(values="; ".join(values))
