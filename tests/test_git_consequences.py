@@ -111,3 +111,23 @@ def test_the_pre_commit_hook_refuses_the_commit(repo):
     assert done.returncode != 0
     assert "catalog item 'mini:B' becomes a gap for service 'hall'" in done.stderr + done.stdout
     assert "[coverage-regression]" in done.stderr + done.stdout
+
+
+def test_narrowing_a_clause_names_the_service_it_no_longer_applies_to(repo, klausul):
+    repo.edit("clauses/alpha.yaml", "covers: [mini:A, mini:E]", "applies_to: {service_types: [datacenter]}\n"
+              "covers: [mini:A, mini:E]")
+    repo.bump("alpha", "1.3.0")
+    code, problems = _lint(klausul, repo)
+    assert code == 1
+    messages = {p["message"] for p in problems}
+    assert ("agreement 'pilot': catalog item 'mini:A' becomes a gap for service 'desk' (was covered): clause "
+            "'alpha' no longer applies to service 'desk' (applies_to narrowed, clauses/alpha.yaml)") in messages
+    assert any("agreement 'gaps': catalog item 'mini:A' becomes a gap for service 'desk'" in m for m in messages)
+    assert {p["path"] for p in problems} == {"clauses/alpha.yaml"}
+
+
+def test_a_new_agreement_is_noted_not_linted(repo, klausul):
+    text = (repo.root / "agreements" / "gaps.yaml").read_text(encoding="utf-8")
+    (repo.root / "agreements" / "gaps2.yaml").write_text(text.replace("id: gaps", "id: gaps2"), encoding="utf-8")
+    assert _lint(klausul, repo) == (0, [])  # its gaps are for `coverage --strict`, not for the change
+    assert "**`gaps2`**: new in this change; no coverage status changes." in _consequences(klausul, repo)

@@ -185,9 +185,9 @@ def _agreement(agreement: str, old_lib: Library, new_lib: Library, sources: dict
     if new is None:
         note = new_error or "removed in this change"
         return Consequence(agreement, spec.path, (), 0, note)
+    if old is None and not old_error:  # a new agreement: `coverage --strict` judges it, not the change
+        return Consequence(agreement, spec.path, (), 0, "new in this change")
     note = old_error and f"before this change it {old_error}"
-    if old is None and not old_error:
-        note = "new in this change"
     before = _statuses(old) if old else {}
     after_all = _statuses(new)
     changes = []
