@@ -6,32 +6,20 @@ from __future__ import annotations
 import csv
 import io
 import json
-import shutil
 
 import pytest
-import yaml
 
 from generator.library.units import compare
 
-from tests.conftest import REPO
+from tests.conftest import REPO, edit_yaml as _edit
 from tests.docx_reading import all_text
 
 SAMPLE = "fjallby-kustlinjen-it"
 
 
 @pytest.fixture
-def shipped(tmp_path):
-    """A writable copy of the shipped library."""
-    root = tmp_path / "lib"
-    for folder in ("clauses", "services", "catalogs", "agreements"):
-        shutil.copytree(REPO / folder, root / folder)
-    return root
-
-
-def _edit(path, change):
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    change(data)
-    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+def shipped(shipped_copy):
+    return shipped_copy
 
 
 def _coverage(klausul, root, agreement=SAMPLE, *extra):

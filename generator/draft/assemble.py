@@ -14,7 +14,7 @@ from generator.core.i18n import CATEGORIES, FORUMS, FREQUENCIES, LABELS, join_wo
 from generator.draft.markup import parse, resolve
 from generator.core.model import Paragraph, Styled, Text
 from generator.core.model import AgreementSpec, Clause, Draft, DraftClause, Library, Section, Service, ServiceRow
-from generator.library.parameters import ASPECTS, classification_level, format_value, value_for_service
+from generator.library.parameters import ASPECTS, format_value, selects, value_for_service
 
 
 def assemble(library: Library, agreement_id: str) -> Draft:
@@ -86,15 +86,7 @@ def draft_date() -> str:
 
 def applies(clause: Clause, service: Service) -> bool:
     """Whether the clause's applicability rules select this service."""
-    rules = clause.applies_to
-    if "service_types" in rules and service.type not in rules["service_types"]:
-        return False
-    levels = service.classification
-    if any(classification_level(a, levels) < n for a, n in (rules.get("min_level") or {}).items()):
-        return False
-    if any(classification_level(a, levels) > n for a, n in (rules.get("max_level") or {}).items()):
-        return False
-    return rules.get("personal_data") in (None, service.personal_data)
+    return selects(clause.applies_to, service)
 
 
 def _ordered(clauses) -> list[Clause]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from generator.core.i18n import format_quantity, join_words, pick
 from generator.core.model import (STATUSES, AgreementSpec, Catalog, CatalogCoverage, CatalogItem, Clause,
                                   CoverageItem, DraftClause, RuleCheck, Service, ServiceCoverage, ValueRule)
-from generator.library.parameters import classification_level, format_value, resolve_value
+from generator.library.parameters import format_value, resolve_value, selects
 from generator.library.rules import matches, meets
 
 OPS = {"<=": ("högst", "at most"), "<": ("under", "less than"), ">=": ("minst", "at least"),
@@ -51,7 +51,7 @@ def coverage(catalogs: list[Catalog], clauses: tuple[DraftClause, ...], spec: Ag
             stated = item_reasons.get(ref)
             reason = stated or "; ".join(
                 f"{cid}: {clause_reasons[cid]}" for cid, refs in excluded_covers.items() if ref in refs) or None
-            concerned = [s for s in services if _concerns(catalog.applies_to, s) and _concerns(item.applies_to, s)]
+            concerned = [s for s in services if selects(catalog.applies_to, s) and selects(item.applies_to, s)]
             per_service = tuple(_for_service(item, ref, s, clauses, spec, library_clauses, reason, bool(stated))
                                 for s in concerned)
             items.append(_item(item, lang, per_service, reason))
@@ -63,18 +63,6 @@ def coverage(catalogs: list[Catalog], clauses: tuple[DraftClause, ...], spec: Ag
 def localized(value: str | dict[str, str], lang: str) -> str:
     """A text given once, or per language (validation made sure the language is there)."""
     return value if isinstance(value, str) else value[lang]
-
-
-def _concerns(rules: dict, service: Service) -> bool:
-    """Whether a catalog's or item's `applies_to` takes in the service (as a clause's rules do)."""
-    if "service_types" in rules and service.type not in rules["service_types"]:
-        return False
-    levels = service.classification
-    if any(classification_level(a, levels) < n for a, n in (rules.get("min_level") or {}).items()):
-        return False
-    if any(classification_level(a, levels) > n for a, n in (rules.get("max_level") or {}).items()):
-        return False
-    return rules.get("personal_data") in (None, service.personal_data)
 
 
 def _for_service(item: CatalogItem, ref: str, service: Service, clauses: tuple[DraftClause, ...],
@@ -108,9 +96,7 @@ def _for_service(item: CatalogItem, ref: str, service: Service, clauses: tuple[D
 
 
 def _rule_applies(rule: ValueRule, service: Service) -> bool:
-    levels = service.classification
-    return (all(classification_level(a, levels) >= n for a, n in rule.min_level.items())
-            and all(classification_level(a, levels) <= n for a, n in rule.max_level.items()))
+    return selects({"min_level": rule.min_level, "max_level": rule.max_level}, service)
 
 
 def _checks(rule: ValueRule, service: Service, covering: tuple[str, ...], spec: AgreementSpec,

@@ -57,6 +57,18 @@ def classification_level(level_from: str, classification: Mapping[str, int]) -> 
     return classification[level_from]
 
 
+def selects(rules: Mapping[str, Any], service) -> bool:
+    """Whether `applies_to`-style rules (service types, level bounds, personal data) take in the service."""
+    if "service_types" in rules and service.type not in rules["service_types"]:
+        return False
+    levels = service.classification
+    if any(classification_level(a, levels) < n for a, n in (rules.get("min_level") or {}).items()):
+        return False
+    if any(classification_level(a, levels) > n for a, n in (rules.get("max_level") or {}).items()):
+        return False
+    return rules.get("personal_data") in (None, service.personal_data)
+
+
 def value_for_service(decl: Mapping[str, Any], name: str, classification: Mapping[str, int],
                       service_overrides: Mapping[str, Any], agreement_overrides: Mapping[str, Any]) -> Any:
     """Resolve in order default < classification level < service override < agreement override."""
