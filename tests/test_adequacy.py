@@ -142,6 +142,23 @@ def test_clause_for_the_datacenter_only_cannot_cover_an_item_for_the_workplace(s
     assert "| Lucka |" in row and "lucka för IT-arbetsplats och Nät; täckt för Datacenter" in row
 
 
+def test_an_item_excluded_for_some_services_only(shipped, klausul):
+    _edit(shipped / "clauses" / "operations" / "process-descriptions.yaml",
+          lambda d: d.update(covers=[c for c in d["covers"] if c != "se-municipal-baseline:8"]))
+    _edit(shipped / "clauses" / "physical-security" / "server-room-security.yaml",
+          lambda d: d.update(covers=d["covers"] + ["se-municipal-baseline:8"]))
+    reason = "Arbetsplats och nät följer kommunens egna rutinbeskrivningar."
+    _edit(shipped / "agreements" / f"{SAMPLE}.yaml", lambda d: d.update(exclude=d["exclude"] + [
+        {"item": "se-municipal-baseline:8", "services": ["it-workplace", "network"], "reason": reason}]))
+    result, report = _coverage(klausul, shipped, SAMPLE, "--strict")
+    assert result.exit_code == 0, result.stderr
+    item = _item(report, "se-municipal-baseline:8")
+    assert {s["service"]: (s["status"], s["reason"]) for s in item["services"]} == {
+        "it-workplace": ("excluded", reason), "network": ("excluded", reason), "datacenter": ("covered", None)}
+    row = next(line for line in klausul(shipped, "coverage", SAMPLE).stdout.splitlines() if line.startswith("| 8 |"))
+    assert "| Undantaget |" in row and "undantaget för IT-arbetsplats och Nät; täckt för Datacenter" in row
+
+
 def test_a_rule_no_covering_clause_states_leaves_the_item_partly_covered(shipped, klausul):
     # Without the clause that states the availability, item 4 rests on a clause marked partial and
     # its availability rule has no value to check.

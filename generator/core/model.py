@@ -108,6 +108,7 @@ class Exclusion:
     reason: str
     clause: str | None = None
     item: str | None = None
+    services: tuple[str, ...] = ()  # an item excluded for these services only (empty: all)
 
 
 @dataclass(frozen=True)

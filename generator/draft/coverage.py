@@ -41,23 +41,31 @@ def coverage(catalogs: list[Catalog], clauses: tuple[DraftClause, ...], spec: Ag
     left uncovered by an excluded clause carries that exclusion's reason instead of being a gap.
     """
     lang = spec.language
-    item_reasons = {e.item: e.reason for e in spec.exclude if e.item}
     clause_reasons = {e.clause: e.reason for e in spec.exclude if e.clause}
     result = []
     for catalog in catalogs:
         items = []
         for item in catalog.items:
             ref = f"{catalog.id}:{item.id}"
-            stated = item_reasons.get(ref)
-            reason = stated or "; ".join(
+            by_clause = "; ".join(
                 f"{cid}: {clause_reasons[cid]}" for cid, refs in excluded_covers.items() if ref in refs) or None
             concerned = [s for s in services if selects(catalog.applies_to, s) and selects(item.applies_to, s)]
-            per_service = tuple(_for_service(item, ref, s, clauses, spec, library_clauses, reason, bool(stated))
-                                for s in concerned)
-            items.append(_item(item, lang, per_service, reason))
+            per_service = []
+            for s in concerned:
+                stated = _stated(spec, ref, s.id)
+                per_service.append(_for_service(item, ref, s, clauses, spec, library_clauses, stated or by_clause,
+                                                bool(stated)))
+            reason = _stated(spec, ref, None) or by_clause
+            items.append(_item(item, lang, tuple(per_service), reason))
         result.append(CatalogCoverage(catalog.id, catalog.title[lang], localized(catalog.source, lang),
                                       catalog.version, tuple(items)))
     return tuple(result)
+
+
+def _stated(spec: AgreementSpec, ref: str, service: str | None) -> str | None:
+    """The agreement's reason for excluding item `ref` for `service` (None: for all its services)."""
+    return next((e.reason for e in spec.exclude if e.item == ref
+                 and (not e.services or (service is not None and service in e.services))), None)
 
 
 def localized(value: str | dict[str, str], lang: str) -> str:

@@ -322,6 +322,11 @@ class _CrossCheck:
             elif exclusion["item"] not in self.items:
                 self.add(source, ("exclude", i, "item"), f"'{exclusion['item']}' is not an item of any catalog",
                          "unknown-reference")
+            for j, sid in enumerate(exclusion.get("services") or []):
+                if "clause" in exclusion or sid not in data["services"]:
+                    why = ("`services` narrows an excluded item, not a clause" if "clause" in exclusion
+                           else f"service '{sid}' is not one of the agreement's services")
+                    self.add(source, ("exclude", i, "services", j), why, "unknown-reference")
         self._language(source, data["language"])
         for i, ident in enumerate(data.get("include") or []):
             clause = self.by_kind["clause"].get(ident)
