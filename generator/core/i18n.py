@@ -276,8 +276,11 @@ def coverage_note(item, lang: str, numbers: dict[str, str] | None = None) -> str
         per_service = "; ".join(labels["status_for"].format(status=labels[status].lower(), services=join_words(n, lang))
                                 for status, n in sorted(groups.items(), key=lambda g: WORST_FIRST.index(g[0])))
     reasons = item.reason or ""
+    met = dict.fromkeys(f"{c.label} {c.threshold}" for s in item.services if s.status == "covered"
+                        for c in s.checks if c.ok)  # what "covered" was checked against
+    rules = labels["rules_met"].format(rules="; ".join(met)) if met else ""
     verify = f"({labels['verify_note']})" if getattr(item, "verify", False) else ""
-    return " \u2013 ".join(part for part in (", ".join(names), per_service, reasons, verify) if part)
+    return " \u2013 ".join(part for part in (", ".join(names), per_service, reasons, rules, verify) if part)
 
 
 # Words of the adequacy checks (coverage per service, value rules, disclosure of overrides and of
@@ -292,6 +295,7 @@ LABELS["sv"].update({
     "summary": "{covered} täckta, {partial} delvis täckta, {inadequate} otillräckliga, {excluded} undantagna, "
                "{gap} luckor",
     "status_for": "{status} för {services}",
+    "rules_met": "värdena uppfyller: {rules}",
     "verify_note": "lydelsen ej bekräftad mot primärkällan",
     "overrides": "Värden som avviker från informationsklassningen",
     "overrides_intro": "Följande värden har satts i avtalet eller i en tjänstebeskrivning och följer inte av "
@@ -316,6 +320,7 @@ LABELS["en"].update({
     "inadequate": "Inadequate",
     "summary": "{covered} covered, {partial} partly covered, {inadequate} inadequate, {excluded} excluded, {gap} gaps",
     "status_for": "{status} for {services}",
+    "rules_met": "values meet: {rules}",
     "verify_note": "wording not confirmed against the primary text",
     "overrides": "Values set away from the information classification",
     "overrides_intro": "The following values were set in the agreement or in a service description and do not "

@@ -132,8 +132,8 @@ def _threshold(rule: ValueRule, decl: dict | None, lang: str) -> str:
     """The rule in words: 'högst 24 timmar', 'at least once every 1 year', 'one of quarterly, monthly'."""
     if rule.op == "in":
         choices = (decl or {}).get("choices") or {}
-        return f"{pick(OPS['in'], lang)} " + join_words([choices[v][lang] if v in choices else v
-                                                          for v in rule.value], lang, last=_or(lang))
+        words = [choices[v][lang] if v in choices else v for v in rule.value]
+        return words[0] if len(words) == 1 else f"{pick(OPS['in'], lang)} " + join_words(words, lang, last=_or(lang))
     if decl is not None and decl.get("type") == "choice":
         return f"{pick(EVERY[rule.op], lang)} {format_quantity(rule.value, rule.unit, lang)}"
     return f"{pick(OPS[rule.op], lang)} {format_quantity(rule.value, rule.unit, lang)}"
