@@ -83,6 +83,8 @@ def test_incident_alert_72h_makes_nis2_23_4_inadequate_for_every_service(shipped
     result, report = _coverage(klausul, shipped, SAMPLE, "--strict")
     assert result.exit_code == 0, result.stderr
     assert _item(report, "nis2-art21:23.4")["status"] == "covered"
+    row = next(line for line in klausul(shipped, "coverage", SAMPLE).stdout.splitlines() if line.startswith("| 23.4 |"))
+    assert "| Täckt | incident-notification – värdena uppfyller: tid för första incidentlarm högst 24\u00a0timmar;" in row
 
 
 def test_service_override_fails_only_that_service_and_says_where_the_value_came_from(shipped, klausul):
