@@ -12,7 +12,8 @@ from generator.library.rules import matches, meets
 OPS = {"<=": ("högst", "at most"), "<": ("under", "less than"), ">=": ("minst", "at least"),
        ">": ("över", "more than"), "==": ("exakt", "exactly"), "in": ("något av", "one of")}
 EVERY = {"<=": ("minst en gång per", "at least once every"), "<": ("oftare än en gång per", "more often than every"),
-         ">=": ("högst en gång per", "at most once every"), ">": ("mer sällan än en gång per", "less often than every"),
+         ">=": ("högst en gång per", "at most once every"),
+         ">": ("mer sällan än en gång per", "less often than every"),
          "==": ("en gång per", "once every")}
 BASIS = {"law": ("lag", "law"), "standard": ("standard", "standard"), "own": ("egen bedömning", "own judgement")}
 ORIGIN = {
@@ -28,7 +29,8 @@ WORDS = {
               "{label} {value} ({origin}) does not meet the rule {threshold} ({source}; {basis})"),
     "unstated": ("ingen täckande klausul anger {what} (kravet: {threshold}; {source})",
                  "no covering clause states {what} (rule: {threshold}; {source})"),
-    "no_service": ("Kravet gäller ingen av avtalets tjänster.", "The item concerns none of the agreement's services."),
+    "no_service": ("Kravet gäller ingen av avtalets tjänster.",
+                   "The item concerns none of the agreement's services."),
 }
 
 
@@ -94,8 +96,9 @@ def _for_service(item: CatalogItem, ref: str, service: Service, clauses: tuple[D
                                   threshold=_threshold(rule, None, lang), source=localized(rule.source, lang)))
     failed = [c for c in checks if not c.ok]
     if failed:
-        return ServiceCoverage(service.id, name, "inadequate", covering, partial,
-                               "; ".join(dict.fromkeys(_failure(c, lang) for c in failed)), tuple(checks), accepted=False)
+        reasons = "; ".join(dict.fromkeys(_failure(c, lang) for c in failed))
+        return ServiceCoverage(service.id, name, "inadequate", covering, partial, reasons, tuple(checks),
+                               accepted=False)
     if len(partial) < len(covering) and not unstated:
         return ServiceCoverage(service.id, name, "covered", covering, partial, None, tuple(checks), accepted=True)
     # Partial coverage: only partial clauses, or a value the item demands that no clause states.

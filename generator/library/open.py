@@ -86,6 +86,7 @@ def _add(library: Library, kind: str, d: dict, path: str, line: int, line_of=lam
             language=d["language"], date=d["date"].isoformat() if d.get("date") else None,
             scope=d.get("scope"), parties=tuple(Party(**p) for p in d["parties"]),
             services=tuple(d["services"]), catalogs=tuple(d["catalogs"]), include=tuple(d.get("include") or ()),
-            exclude=tuple(Exclusion(**{**e, "services": tuple(e.get("services") or ())}) for e in d.get("exclude") or ()),
+            exclude=tuple(Exclusion(**{**e, "services": tuple(e.get("services") or ())})
+                          for e in d.get("exclude") or ()),
             parameters=d.get("parameters") or {}, template=d.get("template"), path=path,
             start_date=d["start_date"].isoformat() if d.get("start_date") else None, line=line)

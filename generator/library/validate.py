@@ -217,8 +217,9 @@ class _CrossCheck:
                 if not declared(rule, anywhere):
                     close = difflib.get_close_matches(name, list(self.declarations), n=1) if key == "parameter" else []
                     hint = f"; did you mean '{close[0]}'?" if close else ""
-                    self.add(source, path + (key,), f"no clause declares a parameter {'' if key == 'parameter' else 'with role '}"
-                             f"'{name}'{hint}", "rule-unknown-parameter")
+                    what = "a parameter" if key == "parameter" else "a parameter with role"
+                    self.add(source, path + (key,), f"no clause declares {what} '{name}'{hint}",
+                             "rule-unknown-parameter")
                     continue
                 found = declared(rule, covering)
                 if not found:

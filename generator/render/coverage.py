@@ -53,7 +53,8 @@ def render_coverage_csv(draft: Draft) -> str:
             first = [draft.id, cat.id, i.id, i.title, i.reference, i.status]
             flag = "verify" if i.verify else ""
             if not i.services:
-                writer.writerow(first + ["", i.status, " ".join(i.clauses), " ".join(i.partial), i.reason or "", "", flag])
+                writer.writerow(first + ["", i.status, " ".join(i.clauses), " ".join(i.partial), i.reason or "", "",
+                                         flag])
             for s in i.services:
                 values = "; ".join(f"{c.parameter}={c.value} ({c.origin}; {'ok' if c.ok else 'fails'} {c.threshold})"
                                    for c in s.checks)
