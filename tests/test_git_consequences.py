@@ -79,7 +79,7 @@ def test_a_value_that_fails_a_rule_fails_lint(repo, klausul):
     for problem, baseline in zip(problems, ("24", "2")):
         assert f"alert time 36\u00a0hours (override in the agreement; the classification gives {baseline}\u00a0hours) " \
                f"does not meet the rule at most 24\u00a0hours (Test 1(a); law)" in problem["message"]
-        assert problem["path"] == "agreements/pilot.yaml"
+        assert (problem["path"], problem["line"]) == ("agreements/pilot.yaml", 15)
     section = _consequences(klausul, repo)
     assert "| `mini:A` | hall | covered | **inadequate** |" in section
     assert "**`pilot`**: 1 sentence of its draft change." in section  # the alert sentence

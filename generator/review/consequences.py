@@ -214,14 +214,24 @@ def _change(key: tuple[str, str], was: str | None, after: ServiceCoverage, old_i
         old_cov = next(s for s in old_item.services if s.service == service)
     lost = [c for c in (old_cov.clauses if old_cov else ()) if c not in after.clauses]
     if after.status == "inadequate" and was != "inadequate":
+        path, line = _value_at(after, new_lib, spec, sources)
         return StatusChange(ref, service, was, after.status, after.reason or "a value fails the item's rule",
-                            spec.path, spec.line)
+                            path, line)
     for cid in lost:
         cause, path, key_path = _why_lost(cid, ref, service, old_lib, new_lib, spec)
         line = sources[path].line(key_path) if path in sources and key_path else spec.line
         return StatusChange(ref, service, was, after.status, cause, path, line)
     reason = after.reason or ("now covered" if after.status == "covered" else "the catalog item changed")
     return StatusChange(ref, service, was, after.status, reason, spec.path, spec.line)
+
+
+def _value_at(after: ServiceCoverage, new_lib: Library, spec, sources: dict) -> tuple[str, int]:
+    """Where the first failing value is set: the agreement's or the service's override, else the clause."""
+    check = next(c for c in after.checks if not c.ok)
+    path = {"agreement": spec.path, "service": new_lib.services[after.service].path}.get(
+        check.origin, new_lib.clauses[check.clause].path)
+    source = sources.get(path)
+    return path, source.line(("parameters", check.parameter)) if source else spec.line
 
 
 def _why_lost(cid: str, ref: str, service: str, old_lib: Library, new_lib: Library, spec) -> tuple[str, str, tuple]:
