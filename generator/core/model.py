@@ -89,6 +89,7 @@ class Catalog:
     items: tuple[CatalogItem, ...]
     path: str
     applies_to: dict[str, Any] = field(default_factory=dict)  # narrows the services every item concerns
+    baseline: bool = False  # a minimum list: every agreement that lists it should meet every item
 
 
 @dataclass(frozen=True)
@@ -132,6 +133,8 @@ class AgreementSpec:
     path: str
     start_date: str | None = None
     line: int = 1  # where the agreement's mapping starts, for messages about a missing key
+    services_line: int = 1  # where `services:` is, for messages about what the services select
+    catalogs_line: int = 1  # where `catalogs:` is, for messages about what the draft leaves uncovered
 
 
 @dataclass

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import replace
 from pathlib import Path
 
 from generator.core.errors import Diagnostic, KlausulError, LibraryError, UsageError
+from generator.library.extend import resolve_overrides
 from generator.library.load import KINDS
 from generator.library.rules import rule_from
 from generator.core.model import AgreementSpec, Catalog, CatalogItem, Clause, Exclusion, Library, Party, Service
@@ -47,8 +49,13 @@ def open_sources(root: Path, sources: list, problems: list[Diagnostic], where: s
 
 def typed(root: Path, sources: list) -> Library:
     library = Library(root=str(root))
-    for source in sources:
+    documents, _problems = resolve_overrides([s for s in sources if s.kind != "library"])
+    for source in documents:
         _add(library, source.kind, source.data, source.path, source.line(()), source.line)
+        if source.kind == "agreement":
+            spec = library.agreements[source.data["id"]]
+            library.agreements[spec.id] = replace(spec, services_line=source.line(("services",)),
+                                                  catalogs_line=source.line(("catalogs",)))
     return library
 
 
@@ -79,7 +86,7 @@ def _add(library: Library, kind: str, d: dict, path: str, line: int, line_of=lam
                                   i.get("applies_to") or {})
                       for n, i in enumerate(d["items"]))
         library.catalogs[d["id"]] = Catalog(d["id"], d["title"], d["source"], str(d["version"]), items, path,
-                                            d.get("applies_to") or {})
+                                            d.get("applies_to") or {}, baseline=d.get("baseline", False))
     else:
         library.agreements[d["id"]] = AgreementSpec(
             id=d["id"], title=d["title"], version=d["version"], status=d.get("status", "draft"),

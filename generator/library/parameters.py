@@ -72,7 +72,24 @@ def selects(rules: Mapping[str, Any], service) -> bool:
 def value_for_service(decl: Mapping[str, Any], name: str, classification: Mapping[str, int],
                       service_overrides: Mapping[str, Any], agreement_overrides: Mapping[str, Any]) -> Any:
     """Resolve in order default < classification level < service override < agreement override."""
-    return resolve_value(decl, name, classification, service_overrides, agreement_overrides)[0]
+    return value_source(decl, name, classification, service_overrides, agreement_overrides)[0]
+
+
+def value_source(decl: Mapping[str, Any], name: str, classification: Mapping[str, int],
+                 service_overrides: Mapping[str, Any], agreement_overrides: Mapping[str, Any]) -> tuple[Any, str]:
+    """The value and where it comes from: 'agreement', 'service', 'level N' or 'default'."""
+    if name in agreement_overrides:
+        return agreement_overrides[name], "agreement"
+    if name in service_overrides:
+        return service_overrides[name], "service"
+    levels = decl.get("levels") or {}
+    if levels:
+        level = classification_level(decl["level_from"], classification)
+        # A level the clause does not list takes the nearest lower one that it does.
+        known = [lvl for lvl in levels if lvl <= level]
+        if known:
+            return levels[max(known)], f"level {max(known)}"
+    return decl["default"], "default"
 
 
 def resolve_value(decl: Mapping[str, Any], name: str, classification: Mapping[str, int],
@@ -83,19 +100,10 @@ def resolve_value(decl: Mapping[str, Any], name: str, classification: Mapping[st
     Where: `agreement` or `service` (an override), `classification` (the clause's value for the
     service's level) or `default` (the clause's default, when no level applies).
     """
-    baseline, origin = decl["default"], "default"
-    levels = decl.get("levels") or {}
-    if levels:
-        level = classification_level(decl["level_from"], classification)
-        # A level the clause does not list takes the nearest lower one that it does.
-        known = [lvl for lvl in levels if lvl <= level]
-        if known:
-            baseline, origin = levels[max(known)], "classification"
-    if name in agreement_overrides:
-        return agreement_overrides[name], "agreement", baseline
-    if name in service_overrides:
-        return service_overrides[name], "service", baseline
-    return baseline, origin, baseline
+    value, where = value_source(decl, name, classification, service_overrides, agreement_overrides)
+    baseline, base_where = value_source(decl, name, classification, {}, {})
+    origin = where if where in ("agreement", "service") else base_where
+    return value, ("classification" if origin.startswith("level") else origin), baseline
 
 
 def format_value(decl: Mapping[str, Any], value: Any, lang: str) -> str:
