@@ -100,6 +100,9 @@ def test_service_override_fails_only_that_service_and_says_where_the_value_came_
     md = klausul(shipped, "coverage", SAMPLE).stdout
     row = next(line for line in md.splitlines() if line.startswith("| 33.2 |"))
     assert "otillräckligt för Datacenter; täckt för IT-arbetsplats" in row
+    # An item that concerns only some services says which, so "covered" is not read as covering the network.
+    row = next(line for line in md.splitlines() if line.startswith("| 28.3.a |"))
+    assert row.endswith("| Täckt | processing-on-instructions – gäller IT-arbetsplats och Datacenter |")
 
 
 def test_override_is_disclosed_in_the_checklist_and_the_draft_stops_claiming_the_classification(

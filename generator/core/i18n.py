@@ -268,7 +268,7 @@ def coverage_note(item, lang: str, numbers: dict[str, str] | None = None) -> str
     numbers = numbers or {}
     labels = LABELS[lang]
     names = [numbers.get(c, c) + (f" ({labels['in_part']})" if c in item.partial else "") for c in item.clauses]
-    per_service = ""
+    per_service = labels["only_for"].format(services=join_words(list(item.only_for), lang)) if item.only_for else ""
     if item.differs():
         groups: dict[str, list[str]] = {}
         for s in item.services:
@@ -296,6 +296,7 @@ LABELS["sv"].update({
                "{gap} luckor",
     "status_for": "{status} för {services}",
     "rules_met": "värdena uppfyller: {rules}",
+    "only_for": "gäller {services}",
     "verify_note": "lydelsen ej bekräftad mot primärkällan",
     "overrides": "Värden som avviker från informationsklassningen",
     "overrides_intro": "Följande värden har satts i avtalet eller i en tjänstebeskrivning och följer inte av "
@@ -321,6 +322,7 @@ LABELS["en"].update({
     "summary": "{covered} covered, {partial} partly covered, {inadequate} inadequate, {excluded} excluded, {gap} gaps",
     "status_for": "{status} for {services}",
     "rules_met": "values meet: {rules}",
+    "only_for": "concerns {services}",
     "verify_note": "wording not confirmed against the primary text",
     "overrides": "Values set away from the information classification",
     "overrides_intro": "The following values were set in the agreement or in a service description and do not "

@@ -336,6 +336,7 @@ class CoverageItem:
     partial: tuple[str, ...] = ()  # those of `clauses` that cover the item only in part
     services: tuple[ServiceCoverage, ...] = ()  # per service the item concerns
     verify: bool = False  # the item's wording is not yet confirmed against the primary text
+    only_for: tuple[str, ...] = ()  # the services' names, when the item concerns only some of the agreement's
 
     def unresolved(self) -> bool:
         """A gap, an inadequate value, or partial coverage that no stated reason accepts: what `--strict` refuses."""

@@ -58,7 +58,8 @@ def coverage(catalogs: list[Catalog], clauses: tuple[DraftClause, ...], spec: Ag
                 per_service.append(_for_service(item, ref, s, clauses, spec, library_clauses, stated or by_clause,
                                                 bool(stated)))
             reason = _stated(spec, ref, None) or by_clause
-            items.append(_item(item, lang, tuple(per_service), reason))
+            narrowed = tuple(s.name[lang] for s in concerned) if 0 < len(concerned) < len(services) else ()
+            items.append(_item(item, lang, tuple(per_service), reason, narrowed))
         result.append(CatalogCoverage(catalog.id, catalog.title[lang], localized(catalog.source, lang),
                                       catalog.version, tuple(items)))
     return tuple(result)
@@ -156,7 +157,8 @@ def _text(key: str, lang: str, **values) -> str:
     return pick(WORDS[key], lang).format(**values)
 
 
-def _item(item: CatalogItem, lang: str, services: tuple[ServiceCoverage, ...], reason: str | None) -> CoverageItem:
+def _item(item: CatalogItem, lang: str, services: tuple[ServiceCoverage, ...], reason: str | None,
+          only_for: tuple[str, ...]) -> CoverageItem:
     reference = localized(item.reference, lang)
     if not services:  # the item concerns none of the agreement's services
         return CoverageItem(item.id, item.title[lang], reference, "excluded", (), reason or _text("no_service", lang),
@@ -165,7 +167,7 @@ def _item(item: CatalogItem, lang: str, services: tuple[ServiceCoverage, ...], r
     clauses = tuple(dict.fromkeys(c for s in services for c in s.clauses))
     partial = tuple(dict.fromkeys(c for s in services for c in s.partial))
     return CoverageItem(item.id, item.title[lang], reference, status, clauses, _reasons(services, lang),
-                        partial, services, item.verify)
+                        partial, services, item.verify, only_for)
 
 
 def _reasons(services: tuple[ServiceCoverage, ...], lang: str) -> str | None:

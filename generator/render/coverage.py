@@ -22,7 +22,8 @@ def coverage_data(draft: Draft) -> dict:
             "summary": cat.summary(),
             "items": [{"id": i.id, "title": i.title, "reference": i.reference, "status": i.status,
                        "clauses": list(i.clauses), "partial": list(i.partial), "reason": i.reason,
-                       "verify": i.verify, "services": [_service(s) for s in i.services]} for i in cat.items],
+                       "verify": i.verify, "only_for": list(i.only_for),
+                       "services": [_service(s) for s in i.services]} for i in cat.items],
         } for cat in draft.coverage],
         "overrides": [asdict(o) for o in draft.overrides],
         "verify": [{"item": f"{cat.id}:{i.id}", "title": i.title, "reference": i.reference}
