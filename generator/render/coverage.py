@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from dataclasses import asdict
 
 from generator.core.i18n import LABELS
+from generator.render.csvsafe import safe_writer
 from generator.core.model import Draft, ServiceCoverage
 from generator.render.markdown import coverage_lines, escape
 
@@ -46,7 +46,7 @@ def render_coverage_json(draft: Draft) -> str:
 def render_coverage_csv(draft: Draft) -> str:
     """One row per catalog item and service it concerns (an item that concerns none: one row, no service)."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = safe_writer(out)
     writer.writerow(["agreement", "catalog", "item", "title", "reference", "status", "service", "service_status",
                      "clauses", "partial", "reason", "values", "verify"])
     for cat in draft.coverage:
