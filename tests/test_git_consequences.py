@@ -82,7 +82,9 @@ def test_a_value_that_fails_a_rule_fails_lint(repo, klausul):
         assert (problem["path"], problem["line"]) == ("agreements/pilot.yaml", 15)
     section = _consequences(klausul, repo)
     assert "| `mini:A` | hall | covered | **inadequate** |" in section
-    assert "**`pilot`**: 1 sentence of its draft change." in section  # the alert sentence
+    # the alert sentence, which now states one value, and the per-service value table under it (its
+    # header, rule and two rows as the Markdown text counts them) that one value makes unnecessary
+    assert "**`pilot`**: 5 sentences of its draft change." in section
 
 
 def test_a_change_that_only_rewords_shows_sentences_and_no_status_change(repo, klausul):
