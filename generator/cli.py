@@ -55,9 +55,22 @@ def cli(ctx: click.Context, root: Path, debug: bool) -> None:
     ctx.obj = root
 
 
+def _root_here(command):
+    """`--root` after the command name too, as a pre-commit hook's `args: [--root, legal]` places it."""
+    def keep(ctx: click.Context, _param, value: Path | None):
+        if value is not None:
+            ctx.obj = value
+        return value
+
+    return click.option("--root", "_root", type=click.Path(file_okay=False, path_type=Path), expose_value=False,
+                        callback=keep, is_eager=True,
+                        help="The library, as the global --root (for hooks that append it).")(command)
+
+
 @cli.command()
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--strict", is_flag=True, help="Treat warnings as problems (exit 1).")
+@_root_here
 @click.pass_obj
 def validate(root: Path, fmt: str, strict: bool) -> None:
     """Check every library file and the references between them."""
@@ -227,16 +240,24 @@ def _library_root(root: Path, revision: str | None) -> Path:
 
 
 @cli.command()
-@click.option("--base", default="HEAD", show_default=True,
-              help="Compare the working tree with where it branched off this revision (git merge-base).")
+@click.option("--base", default=None,
+              help="Compare with where the linted state branched off this revision (git merge-base)  "
+                   "[default: HEAD; with --rev, the commit's parent]")
+@click.option("--staged", is_flag=True, help="Lint the files staged for commit (git's index), as the pre-commit "
+              "hook does, not the working tree.")
+@click.option("--rev", default=None, help="Lint this commit (in CI: HEAD), a merge against each of its parents.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--strict", is_flag=True, help="Treat warnings (translation drift) as problems (exit 1).")
+@_root_here
 @click.pass_obj
-def lint(root: Path, base: str, fmt: str, strict: bool) -> None:
+def lint(root: Path, base: str | None, staged: bool, rev: str | None, fmt: str, strict: bool) -> None:
     """Review checks for pre-commit and CI: version bumps, translation drift, retired and draft clauses."""
+    from generator.core.errors import UsageError
     from generator.review.lint import lint_repo, render_json, render_text
 
-    result = lint_repo(_library_root(root, None), base)
+    if staged and rev:
+        raise UsageError("lint takes --staged or --rev, not both")
+    result = lint_repo(root if rev else _library_root(root, None), base, staged, rev)
     if fmt == "json":
         click.echo(render_json(result, strict), nl=False)
     else:

@@ -62,4 +62,8 @@ class GitRepo:
 
     def bump(self, clause: str, version: str) -> None:
         """Set a clause's version."""
-        self.sub(f"clauses/{clause}.yaml", r"^version: .*$", f"version: {version}")
+        self.bump_file(f"clauses/{clause}.yaml", version)
+
+    def bump_file(self, rel: str, version: str) -> None:
+        """Set the version of any library document."""
+        self.sub(rel, r"^version: .*$", f"version: {version}")
