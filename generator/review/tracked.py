@@ -3,8 +3,12 @@
 It compares the two finished packages part by part (body, headers, footers), so whatever the
 change did to the document is tracked: clause text, clauses that came in or dropped out, heading
 numbers, the annexes, the cover. Paragraphs are matched first; within a matched paragraph the
-words are compared. Accepting every change gives the new rendering and rejecting every change the
-old one; `redline` checks both before it returns.
+words are compared. A paragraph that left one place in the body and arrived, unchanged or nearly
+so, at another is a move (w:moveFrom / w:moveTo with named move ranges), with its word changes
+inside. Deleted list paragraphs keep a list instance of their own and deleted headings keep their
+bookmarks under new names, so that accepting every change gives the new rendering and rejecting
+every change the old one, numbers and contents links included; `redline` checks both before it
+returns.
 """
 
 from __future__ import annotations
@@ -18,30 +22,31 @@ from typing import Callable
 
 from lxml import etree
 
-from generator.review.diff import opcodes, tokens
 from generator.render.reproducible import normalize_zip
+from generator.review.diff import opcodes, tokens
+from generator.review.wordview import NS, W, Numbering, resolve, text_of, toc_targets, w
 
-W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-NS = {"w": W}
 _PARTS = re.compile(r"word/(document|header\d*|footer\d*)\.xml")
 # What differs between two renderings without being content: list instances, bookmark names and ids.
 _VOLATILE = re.compile(rb'(?<=<w:numId w:val=")\d+|_Toc\d+|(?<=w:id=")\d+')
 _TAB, _BREAK = "\0tab", "\0br"
 WINDOW = 20  # how far ahead a changed paragraph looks for its counterpart
 SIMILAR = 0.5  # share of words two paragraphs must have in common to be shown as one edited paragraph
-
-
-def w(tag: str) -> str:
-    """The Clark name of a WordprocessingML element or attribute."""
-    return f"{{{W}}}{tag}"
+ROW_SIMILAR = 0.75  # table rows share their labels: pair them only when they are nearly the same row
+MOVED = 0.8  # share of words a paragraph keeps when it moves to be shown as moved rather than deleted and inserted
 
 
 class RedlineError(Exception):
     """The tracked changes do not reproduce both renderings: a bug in this module."""
 
 
-def redline(old: bytes, new: bytes, author: str, date: str) -> bytes:
-    """`new` with tracked changes against `old` (both .docx bytes from the same template)."""
+def redline(old: bytes, new: bytes, author: str, date: str,
+            credit: Callable[[etree._Element], None] | None = None) -> bytes:
+    """`new` with tracked changes against `old` (both .docx bytes from the same template).
+
+    Every change is made by `author` on `date`; `credit`, if given, may then set each change's
+    author and date from the history (see review/credit.py).
+    """
     with zipfile.ZipFile(io.BytesIO(old)) as z_old, zipfile.ZipFile(io.BytesIO(new)) as z_new:
         old_parts = {n: z_old.read(n) for n in z_old.namelist()}
         new_parts = {n: z_new.read(n) for n in z_new.namelist()}
@@ -54,7 +59,10 @@ def redline(old: bytes, new: bytes, author: str, date: str) -> bytes:
         old_root = etree.fromstring(old_parts[name])
         container = trees[name].find("w:body", NS) if name == "word/document.xml" else trees[name]
         old_container = old_root.find("w:body", NS) if name == "word/document.xml" else old_root
-        _merge_container(merger, old_container, container)
+        _merge_container(merger, old_container, container, moves=name == "word/document.xml")
+    merger.finish_bookmarks()
+    if credit is not None:
+        credit(trees["word/document.xml"])
     out = dict(new_parts)
     for name in names:
         out[name] = etree.tostring(trees[name], xml_declaration=True, encoding="UTF-8", standalone=True)
@@ -62,7 +70,9 @@ def redline(old: bytes, new: bytes, author: str, date: str) -> bytes:
         numbering.finish()
         out["word/numbering.xml"] = etree.tostring(numbering.new, xml_declaration=True, encoding="UTF-8",
                                                    standalone=True)
-    _check(out["word/document.xml"], old_parts["word/document.xml"], new_parts["word/document.xml"])
+    _check((out["word/document.xml"], out.get("word/numbering.xml"), out.get("word/styles.xml")),
+           (old_parts["word/document.xml"], old_parts.get("word/numbering.xml"), old_parts.get("word/styles.xml")),
+           (new_parts["word/document.xml"], new_parts.get("word/numbering.xml"), new_parts.get("word/styles.xml")))
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as z:
         for name, data in out.items():
@@ -75,13 +85,13 @@ def _max_id(root: etree._Element) -> int:
     return max(ids, default=0)
 
 
-def _merge_container(merger: "_Merger", old: etree._Element, new: etree._Element) -> None:
+def _merge_container(merger: "_Merger", old: etree._Element, new: etree._Element, moves: bool = False) -> None:
     """Replace the block-level children of `new` with the merged sequence; a final w:sectPr stays."""
     def blocks(el):
         return [c for c in el if c.tag != w("sectPr")]
 
     tail = [c for c in new if c.tag == w("sectPr")]
-    merged = merger.blocks(blocks(old), blocks(new))
+    merged = merger.blocks(blocks(old), blocks(new), moves)
     for child in list(new):
         new.remove(child)
     for child in merged + tail:
@@ -103,6 +113,11 @@ class _Marks:
         el.set(w("date"), self.date)
         self.next_id += 1
         return el
+
+    def fresh_id(self) -> str:
+        """An id no other annotation in the document has."""
+        self.next_id += 1
+        return str(self.next_id - 1)
 
 
 class _Numbering:
@@ -134,8 +149,11 @@ class _Numbering:
     def _copy(self, old_id: str, copies: dict[str, str]) -> str:
         old_num = self._num(self.old, old_id)
         new_num = self._num(self.new, old_id)
-        if old_num is None or (new_num is not None and etree.tostring(old_num) == etree.tostring(new_num)):
-            return old_id  # a template list both renderings share
+        shared = old_num is not None and old_num.find("w:lvlOverride", NS) is None
+        if old_num is None or (shared and new_num is not None and etree.tostring(old_num) == etree.tostring(new_num)):
+            return old_id  # a template list both renderings share (bullets): it shows no count of its own
+        # A list that restarts (an instance of its own) keeps one here too, even where the new rendering
+        # gave its number to another list: sharing it would count the deleted items into that list.
         fresh = str(1 + max((int(n) for n in self.new.xpath("w:num/@w:numId", namespaces=NS)), default=0))
         clone = copy.deepcopy(old_num)
         clone.set(w("numId"), fresh)
@@ -175,16 +193,18 @@ def _coarse(el: etree._Element) -> tuple:
     return (el.tag,)
 
 
-def text_of(el: etree._Element) -> str:
-    """The visible text of an element: w:t and w:delText, tabs as tab characters."""
-    out = []
-    for node in el.iter(w("t"), w("delText"), w("tab")):
-        out.append("\t" if node.tag == w("tab") else node.text or "")
-    return "".join(out)
-
-
 def _similarity(a: etree._Element, b: etree._Element) -> float:
     return difflib.SequenceMatcher(None, tokens(text_of(a)), tokens(text_of(b)), autojunk=False).ratio()
+
+
+def _movable(el: etree._Element) -> bool:
+    """A paragraph that may be shown as moved: plain text, something to read."""
+    return el.tag == w("p") and _simple(el) and bool(text_of(el).strip())
+
+
+# An action of the merge: ("=", old, new) the same, ("~", old, new) edited, ("-", old) deleted,
+# ("+", new) inserted, ("<", old, new, name) moved away from here, (">", new, old, name) moved here.
+Action = tuple
 
 
 class _Merger:
@@ -192,47 +212,117 @@ class _Merger:
 
     def __init__(self, marks: _Marks, numbering: _Numbering):
         self.marks, self.numbering = marks, numbering
+        self.bookmarks: dict[str, str] = {}  # old bookmark name -> the new one of the same paragraph
+        self.from_old: list[etree._Element] = []  # what only the old rendering has (deleted, moved away)
+        self.linked: list[tuple[etree._Element, etree._Element]] = []  # same paragraphs that hold links
+        self.moves = 0
 
-    def blocks(self, olds: list, news: list) -> list:
+    def blocks(self, olds: list, news: list, moves: bool = False) -> list:
         """Paragraphs, tables and other blocks of both renderings, as one sequence with changes tracked."""
-        return self._sequence(olds, news, self._changed_block)
+        return self._sequence(olds, news, self._changed_block, moves)
 
-    def _sequence(self, olds: list, news: list, changed: Callable) -> list:
+    def _sequence(self, olds: list, news: list, changed: Callable, moves: bool = False,
+                  similar: float = SIMILAR) -> list:
+        codes = difflib.SequenceMatcher(None, [_key(e) for e in olds], [_key(e) for e in news],
+                                        autojunk=False).get_opcodes()
+        moved = self._find_moves(olds, news, codes) if moves else {}
         out = []
-        for op, i1, i2, j1, j2 in difflib.SequenceMatcher(
-                None, [_key(e) for e in olds], [_key(e) for e in news], autojunk=False).get_opcodes():
+        for op, i1, i2, j1, j2 in codes:
             if op == "equal":
                 for a, b in zip(olds[i1:i2], news[j1:j2]):
                     self._pair_all(a, b)
                     out.append(b)
             else:
-                out += self._pair_up(olds[i1:i2], news[j1:j2], changed)
+                actions = self._pair_up(olds[i1:i2], news[j1:j2], moved, similar)
+                out += [x for action in actions for x in self._apply(action, changed)]
         return out
 
-    def _pair_up(self, olds: list, news: list, changed: Callable) -> list:
-        """Pair changed elements with their counterparts (same kind, similar text); the rest came or went."""
-        if len(olds) == 1 and len(news) == 1 and _coarse(olds[0]) == _coarse(news[0]):
-            return changed(olds[0], news[0], True)
+    def _find_moves(self, olds: list, news: list, codes: list) -> dict[int, Action]:
+        """Paragraphs that left one changed stretch and arrived in another: unchanged first, then nearly so."""
+        gone = [(n, i) for n, (op, i1, i2, _j1, _j2) in enumerate(codes) if op != "equal"
+                for i in range(i1, i2) if _movable(olds[i])]
+        came = [(n, j) for n, (op, _i1, _i2, j1, j2) in enumerate(codes) if op != "equal"
+                for j in range(j1, j2) if _movable(news[j])]
+        pairs: dict[int, int] = {}
+        taken: set[int] = set()
+        by_key: dict[bytes, list[tuple[int, int]]] = {}
+        for n, j in came:
+            by_key.setdefault(_key(news[j]), []).append((n, j))
+        for n, i in gone:  # the same paragraph elsewhere, even in its own stretch (a reordered paragraph)
+            for candidate in by_key.get(_key(olds[i]), []):
+                if candidate[1] not in taken:
+                    pairs[i] = candidate[1]
+                    taken.add(candidate[1])
+                    break
+        for n, i in gone:  # nearly the same paragraph in another stretch (in its own, it is an edit in place)
+            if i in pairs:
+                continue
+            best = max(((_similarity(olds[i], news[j]), j) for m, j in came
+                        if m != n and j not in taken and _coarse(news[j]) == _coarse(olds[i])), default=None)
+            if best is not None and best[0] >= MOVED:
+                pairs[i] = best[1]
+                taken.add(best[1])
+        moved: dict[int, Action] = {}
+        for i, j in sorted(pairs.items()):
+            self.moves += 1
+            name = f"move{self.moves}"
+            moved[id(olds[i])] = ("<", olds[i], news[j], name)
+            moved[id(news[j])] = (">", news[j], olds[i], name)
+        return moved
+
+    def _pair_up(self, olds: list, news: list, moved: dict[int, Action], similar: float) -> list[Action]:
+        """Pair changed elements with their counterparts (same kind, similar text); the rest came, went or moved."""
+        def came(b):
+            return moved.get(id(b), ("+", b))
+
+        stay_old = [a for a in olds if id(a) not in moved]
+        stay_new = [b for b in news if id(b) not in moved]
+        if len(stay_old) == 1 and len(stay_new) == 1 and _coarse(stay_old[0]) == _coarse(stay_new[0]) \
+                and len(olds) == len(news) == 1:
+            return [("~", olds[0], news[0], True)]
         out, j = [], 0
         for a in olds:
-            candidates = [(k, _similarity(a, news[k])) for k in range(j, min(j + WINDOW, len(news)))
-                          if _coarse(news[k]) == _coarse(a)]
-            best = max(candidates, key=lambda c: c[1], default=None)
-            if best is None or best[1] < SIMILAR:
-                out.append(self.deleted(a))
+            if id(a) in moved:
+                out.append(moved[id(a)])
                 continue
-            out += [self.inserted(b) for b in news[j:best[0]]]
-            out += changed(a, news[best[0]], False)
+            candidates = [(k, _similarity(a, news[k])) for k in range(j, min(j + WINDOW, len(news)))
+                          if id(news[k]) not in moved and _coarse(news[k]) == _coarse(a)]
+            best = max(candidates, key=lambda c: c[1], default=None)
+            if best is None or best[1] < similar:
+                out.append(("-", a))
+                continue
+            out += [came(b) for b in news[j:best[0]]]
+            out.append(("~", a, news[best[0]], False))
             j = best[0] + 1
-        return out + [self.inserted(b) for b in news[j:]]
+        return out + [came(b) for b in news[j:]]
+
+    def _apply(self, action: Action, changed: Callable) -> list:
+        kind = action[0]
+        if kind == "~":
+            return changed(action[1], action[2], action[3])
+        if kind == "-":
+            return [self.deleted(action[1])]
+        if kind == "+":
+            return [self.inserted(action[1])]
+        if kind == "<":
+            return [self._moved_from(action[1], action[2], action[3])]
+        return [self._moved_to(action[1], action[2], action[3])]
 
     def _pair_all(self, a: etree._Element, b: etree._Element) -> None:
         for pa, pb in zip(a.iter(w("p")), b.iter(w("p"))):
             self.numbering.pair(pa, pb)
+        self._pair_bookmarks(a, b)
+        if b.tag == w("p") and b.find(".//w:hyperlink[@w:anchor]", NS) is not None:
+            self.linked.append((a, b))
+
+    def _pair_bookmarks(self, a: etree._Element, b: etree._Element) -> None:
+        for ma, mb in zip(a.iter(w("bookmarkStart")), b.iter(w("bookmarkStart"))):
+            self.bookmarks.setdefault(ma.get(w("name")), mb.get(w("name")))
 
     def _changed_block(self, a: etree._Element, b: etree._Element, forced: bool) -> list:
         if a.tag == w("p") and _simple(a) and _simple(b) and (forced or _similarity(a, b) >= SIMILAR):
             self.numbering.pair(a, b)
+            self._pair_bookmarks(a, b)
             return [self._words(a, b)]
         if a.tag == w("tbl") and b.tag == w("tbl") and _coarse(a) == _coarse(b):
             return [self._table(a, b)]
@@ -246,7 +336,7 @@ class _Merger:
 
     def _table(self, a: etree._Element, b: etree._Element) -> etree._Element:
         rows_a, rows_b = a.findall("w:tr", NS), b.findall("w:tr", NS)
-        merged = self._sequence(rows_a, rows_b, self._changed_row)
+        merged = self._sequence(rows_a, rows_b, self._changed_row, similar=ROW_SIMILAR)
         for row in rows_b:
             b.remove(row)
         for row in merged:
@@ -266,7 +356,7 @@ class _Merger:
                 cb.append(c)
         return [b]
 
-    # --- whole elements that came in or went out ---------------------------------------------
+    # --- whole elements that came in, went out or moved ----------------------------------------
 
     def inserted(self, el: etree._Element) -> etree._Element:
         """A block or row of the new rendering only, marked as inserted throughout."""
@@ -275,8 +365,7 @@ class _Merger:
     def deleted(self, el: etree._Element) -> etree._Element:
         """A block or row of the old rendering only, marked as deleted throughout."""
         el = copy.deepcopy(el)
-        for mark in el.xpath(".//w:bookmarkStart|.//w:bookmarkEnd", namespaces=NS):
-            mark.getparent().remove(mark)  # its name may be taken by the new rendering
+        self.from_old.append(el)  # its bookmarks and links get names of their own in finish_bookmarks
         return self._mark(el, "del")
 
     def _mark(self, el: etree._Element, kind: str) -> etree._Element:
@@ -304,6 +393,12 @@ class _Merger:
                 self._mark_paragraph(p, kind)
 
     def _mark_paragraph(self, p: etree._Element, kind: str) -> None:
+        self._paragraph_mark(p, kind)
+        if kind in ("del", "moveFrom"):
+            self.numbering.deleted(p)
+        _wrap_runs(p, lambda: self.marks.make(kind), deleted=kind == "del")
+
+    def _paragraph_mark(self, p: etree._Element, kind: str) -> None:
         p_pr = p.find("w:pPr", NS)
         if p_pr is None:
             p_pr = etree.Element(w("pPr"))
@@ -313,10 +408,85 @@ class _Merger:
             r_pr = etree.Element(w("rPr"))
             after = [c for c in p_pr if c.tag in (w("sectPr"), w("pPrChange"))]
             (after[0].addprevious if after else p_pr.append)(r_pr)
-        r_pr.insert(0, self.marks.make(kind))  # ins/del come first in a paragraph mark's properties
-        if kind == "del":
-            self.numbering.deleted(p)
-        _wrap_runs(p, lambda: self.marks.make(kind), deleted=kind == "del")
+        r_pr.insert(0, self.marks.make(kind))  # the change comes first in a paragraph mark's properties
+
+    def _moved_from(self, a: etree._Element, b: etree._Element, name: str) -> etree._Element:
+        """The old paragraph where it was: its kept words moved away (w:moveFrom), the rest deleted."""
+        out = self._moved(a, b, name, "moveFrom", "del", old_side=True)
+        self.from_old.append(out)
+        self.numbering.deleted(out)
+        return out
+
+    def _moved_to(self, b: etree._Element, a: etree._Element, name: str) -> etree._Element:
+        """The new paragraph where it is now: its kept words moved here (w:moveTo), the rest inserted."""
+        return self._moved(a, b, name, "moveTo", "ins", old_side=False)
+
+    def _moved(self, a: etree._Element, b: etree._Element, name: str, move: str, change: str,
+               old_side: bool) -> etree._Element:
+        side = a if old_side else b
+        out = etree.Element(w("p"), nsmap=side.nsmap)
+        runs = [i for i, c in enumerate(side) if c.tag == w("r")]
+        first, last = (runs[0], runs[-1]) if runs else (len(side), len(side) - 1)
+        for child in side[:first]:
+            out.append(copy.deepcopy(child))
+        self._paragraph_mark(out, move)
+        start = etree.SubElement(out, w(f"{move}RangeStart"))
+        range_id = self.marks.fresh_id()
+        start.set(w("id"), range_id)
+        start.set(w("name"), name)
+        start.set(w("author"), self.marks.author)
+        start.set(w("date"), self.marks.date)
+        atoms_a, atoms_b = _atoms(a), _atoms(b)
+        for op, i1, i2, j1, j2 in opcodes([x[:2] for x in atoms_a], [x[:2] for x in atoms_b],
+                                          space=lambda k: not k[1].strip()):
+            kept = atoms_a[i1:i2] if old_side else atoms_b[j1:j2]
+            own = atoms_a[i1:i2] if old_side else atoms_b[j1:j2]
+            if op == "equal":
+                wrapper = self.marks.make(move)
+                _extend(wrapper, _runs(kept, deleted=False))
+                out.append(wrapper)
+            elif (old_side and op in ("delete", "replace")) or (not old_side and op in ("insert", "replace")):
+                wrapper = self.marks.make(change)
+                _extend(wrapper, _runs(own, deleted=old_side))
+                out.append(wrapper)
+        end = etree.SubElement(out, w(f"{move}RangeEnd"))
+        end.set(w("id"), range_id)
+        for child in side[last + 1:]:
+            out.append(copy.deepcopy(child))
+        return out
+
+    # --- bookmarks: one name per heading in each outcome ----------------------------------------
+
+    def finish_bookmarks(self) -> None:
+        """Give what only the old rendering has its own bookmark names and ids, and its links the old targets.
+
+        Both renderings name their headings' bookmarks by position (_Toc00001 ...), so an old name may
+        belong to another heading in the new one. A deleted or moved-away heading keeps its bookmark
+        under a fresh name; an old contents entry leads to it, or to the paragraph both renderings share.
+        """
+        for a, b in self.linked:  # the same words, but leading to different headings: an old and a new link
+            old_targets = [self.bookmarks.get(x) for x in a.xpath(".//w:hyperlink/@w:anchor", namespaces=NS)]
+            if old_targets != b.xpath(".//w:hyperlink/@w:anchor", namespaces=NS):
+                b.addprevious(self.deleted(a))
+                self.inserted(b)
+        fresh: dict[str, str] = {}
+        for el in self.from_old:
+            for mark in el.iter(w("bookmarkStart")):
+                fresh.setdefault(mark.get(w("name")), f"_Old{len(fresh) + 1:05d}")
+        for el in self.from_old:
+            ids: dict[str, str] = {}
+            for mark in el.iter(w("bookmarkStart"), w("bookmarkEnd")):
+                old_id = mark.get(w("id"))
+                mark.set(w("id"), ids.setdefault(old_id, self.marks.fresh_id()))
+                if mark.tag == w("bookmarkStart"):
+                    mark.set(w("name"), fresh[mark.get(w("name"))])
+            for link in el.iter(w("hyperlink")):
+                anchor = link.get(w("anchor"))
+                if anchor is not None:
+                    link.set(w("anchor"), fresh.get(anchor) or self.bookmarks.get(anchor, anchor))
+            for instr in el.iter(w("instrText"), w("delInstrText")):
+                instr.text = _REF.sub(lambda m: m.group(1) + (fresh.get(m.group(2)) or self.bookmarks.get(
+                    m.group(2), m.group(2))), instr.text or "")
 
     # --- a paragraph edited word by word -----------------------------------------------------
 
@@ -344,6 +514,7 @@ class _Merger:
         return out
 
 
+_REF = re.compile(r"(\b(?:PAGEREF|REF)\s+)(\S+)")
 _SIMPLE_P = {w("pPr"), w("r"), w("bookmarkStart"), w("bookmarkEnd"), w("proofErr")}
 _SIMPLE_R = {w("rPr"), w("t"), w("tab"), w("br")}
 
@@ -435,35 +606,28 @@ def _wrap_runs(parent: etree._Element, make: Callable[[], etree._Element], delet
 
 # --- the check: accepting gives the new rendering, rejecting the old -----------------------------
 
-def resolve(document: bytes, accept: bool) -> list[str]:
-    """The paragraph texts of a document.xml with every change accepted (or rejected)."""
-    root = etree.fromstring(document)
-    gone, kept = ("del", "ins") if accept else ("ins", "del")
-    for mark in root.xpath(f"//w:pPr/w:rPr/w:{gone}", namespaces=NS):
-        p = mark.getparent().getparent().getparent()
-        p.getparent().remove(p)
-    for mark in root.xpath(f"//w:trPr/w:{gone}", namespaces=NS):
-        row = mark.getparent().getparent()
-        row.getparent().remove(row)
-    for el in root.xpath(f"//w:{gone}", namespaces=NS):
-        el.getparent().remove(el)
-    for el in root.xpath(f"//w:{kept}", namespaces=NS):
-        parent = el.getparent()
-        if parent.tag in (w("rPr"), w("trPr")):
-            parent.remove(el)
-            continue
-        for child in list(el):
-            el.addprevious(child)
-        parent.remove(el)
-    for t in root.iter(w("delText")):
-        t.tag = w("t")
-    return [text_of(p) for p in root.iter(w("p"))]
+Package = tuple  # (document.xml, numbering.xml or None, styles.xml or None)
 
 
-def _check(merged: bytes, old: bytes, new: bytes) -> None:
-    plain_old = [text_of(p) for p in etree.fromstring(old).iter(w("p"))]
-    plain_new = [text_of(p) for p in etree.fromstring(new).iter(w("p"))]
-    if resolve(merged, accept=True) != plain_new:
-        raise RedlineError("accepting every tracked change does not give the new draft")
-    if resolve(merged, accept=False) != plain_old:
-        raise RedlineError("rejecting every tracked change does not give the old draft")
+def outcome(package: Package, accept: bool | None) -> tuple[list, list]:
+    """The paragraphs (style, level, number, text) and contents links of a document as Word shows it
+    with every change accepted (True), rejected (False), or as it is (None)."""
+    root = etree.fromstring(package[0])
+    if accept is not None:
+        root = resolve(root, accept)
+    numbering = Numbering(package[1], package[2])
+    return numbering.lines(root), toc_targets(root, numbering)
+
+
+def _check(merged: Package, old: Package, new: Package) -> None:
+    for accept, plain, name in ((True, new, "new"), (False, old, "old")):
+        got, want = outcome(merged, accept), outcome(plain, None)
+        verb = "accepting" if accept else "rejecting"
+        if [(x.style, x.text) for x in got[0]] != [(x.style, x.text) for x in want[0]]:
+            raise RedlineError(f"{verb} every tracked change does not give the {name} draft's text")
+        if got[0] != want[0]:
+            wrong = next(g for g, x in zip(got[0], want[0]) if g != x)
+            raise RedlineError(f"{verb} every tracked change does not give the {name} draft's numbering "
+                               f"(at '{wrong.text[:40]}': {wrong.number!r})")
+        if got[1] != want[1]:
+            raise RedlineError(f"{verb} every tracked change does not give the {name} draft's contents links")
