@@ -155,6 +155,11 @@ class Repo:
         """The commits a commit was made on: none for the first, two or more for a merge."""
         return self._git("rev-list", "--parents", "-n", "1", revision.commit).decode().split()[1:]
 
+    def commits_between(self, old: Revision, new: Revision) -> list[str]:
+        """The commits after `old` up to `new`, oldest first, along the first parents (a merge counts as one)."""
+        out = self._git("rev-list", "--reverse", "--first-parent", f"{old.commit}..{new.commit}")
+        return out.decode().split()
+
     def merge_head(self) -> Revision | None:
         """The branch being merged while a merge is in progress (MERGE_HEAD), else None."""
         found = self._try("rev-parse", "--verify", "--quiet", "MERGE_HEAD^{commit}")

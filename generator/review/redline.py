@@ -13,6 +13,7 @@ from generator.core.model import Draft, Library
 from generator.review.provenance import stamp
 
 FALLBACK_AUTHOR = "Klausul"
+MAX_STATES = 40  # commits whose drafts are built to credit changes; older ones fall to the oldest of these
 
 
 def agreement_redline(repo: Repo, old: Revision, new: Revision, agreement: str,
@@ -28,10 +29,48 @@ def agreement_redline(repo: Repo, old: Revision, new: Revision, agreement: str,
     new_draft = stamp(new_draft, new_library, (new.commit, False) if new.commit else repo.state())
     template_bytes, name = _template(repo, new, new_library, agreement, template)
     name_author, date = _when(repo, new)
-    data = redline(render_docx(old_draft, template_bytes, name), render_docx(new_draft, template_bytes, name),
-                   author or name_author, date)
+    old_docx, new_docx = render_docx(old_draft, template_bytes, name), render_docx(new_draft, template_bytes, name)
+    credit = None if author else _credit(repo, old, new, agreement, template_bytes, name, old_docx, new_docx)
+    data = redline(old_docx, new_docx, author or name_author, date, credit)
     base = [("klausul.redline.base", old.commit)] if old.commit else []
     return normalize_zip(set_custom_properties(data, base + [("klausul.redline.base.name", old.name)]))
+
+
+def _credit(repo: Repo, old: Revision, new: Revision, agreement: str, template: bytes | None, name: str,
+            old_docx: bytes, new_docx: bytes):
+    """Credit for each change from the drafts built at each commit between `old` and `new`; None for one commit."""
+    from generator.core.errors import KlausulError
+    from generator.render.docx import render_docx
+    from generator.review.credit import Credit, State, state_text
+
+    head = new if new.commit else repo.resolve("HEAD")
+    commits = [Revision(c, c) for c in repo.commits_between(old, head)]
+    if new.commit is None:
+        commits.append(new)
+    if len(commits) < 2:
+        return None
+    states = [State(*_when(repo, old), state_text(_document(old_docx)))]
+    previous = repo.snapshot(old).blob_ids
+    for revision in commits[-MAX_STATES:-1]:
+        snapshot = repo.snapshot(revision)
+        if snapshot.blob_ids == previous:
+            continue  # the library did not change: neither did the draft
+        previous = snapshot.blob_ids
+        try:
+            draft = assemble(open_at(snapshot, repo.root), agreement)
+        except KlausulError:  # a commit that does not build: its changes go to the next one that does
+            continue
+        states.append(State(*_when(repo, revision), state_text(_document(render_docx(draft, template, name)))))
+    states.append(State(*_when(repo, new), state_text(_document(new_docx))))
+    return Credit(states)
+
+
+def _document(docx: bytes) -> bytes:
+    import io
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(docx)) as z:
+        return z.read("word/document.xml")
 
 
 def _draft(library: Library, agreement: str, revision: Revision) -> Draft:

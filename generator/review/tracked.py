@@ -33,6 +33,7 @@ _TAB, _BREAK = "\0tab", "\0br"
 WINDOW = 20  # how far ahead a changed paragraph looks for its counterpart
 SIMILAR = 0.5  # share of words two paragraphs must have in common to be shown as one edited paragraph
 ROW_SIMILAR = 0.75  # table rows share their labels: pair them only when they are nearly the same row
+SMALL = 400  # stretches of up to this many old × new elements are paired for the best total similarity
 MOVED = 0.8  # share of words a paragraph keeps when it moves to be shown as moved rather than deleted and inserted
 
 
@@ -194,7 +195,12 @@ def _coarse(el: etree._Element) -> tuple:
 
 
 def _similarity(a: etree._Element, b: etree._Element) -> float:
-    return difflib.SequenceMatcher(None, tokens(text_of(a)), tokens(text_of(b)), autojunk=False).ratio()
+    return difflib.SequenceMatcher(None, tokens(_words(a)), tokens(_words(b)), autojunk=False).ratio()
+
+
+def _words(el: etree._Element) -> str:
+    """The text of a paragraph, or of a row or table with its paragraphs apart (cells do not run together)."""
+    return text_of(el) if el.tag == w("p") else "\n".join(text_of(p) for p in el.iter(w("p")))
 
 
 def _movable(el: etree._Element) -> bool:
@@ -280,21 +286,54 @@ class _Merger:
         if len(stay_old) == 1 and len(stay_new) == 1 and _coarse(stay_old[0]) == _coarse(stay_new[0]) \
                 and len(olds) == len(news) == 1:
             return [("~", olds[0], news[0], True)]
+        pairs = self._best_pairs(olds, news, moved, similar)
         out, j = [], 0
-        for a in olds:
+        for i, a in enumerate(olds):
             if id(a) in moved:
                 out.append(moved[id(a)])
-                continue
-            candidates = [(k, _similarity(a, news[k])) for k in range(j, min(j + WINDOW, len(news)))
-                          if id(news[k]) not in moved and _coarse(news[k]) == _coarse(a)]
-            best = max(candidates, key=lambda c: c[1], default=None)
-            if best is None or best[1] < similar:
+            elif i not in pairs:
                 out.append(("-", a))
-                continue
-            out += [came(b) for b in news[j:best[0]]]
-            out.append(("~", a, news[best[0]], False))
-            j = best[0] + 1
+            else:
+                out += [came(b) for b in news[j:pairs[i]]]
+                out.append(("~", a, news[pairs[i]], False))
+                j = pairs[i] + 1
         return out + [came(b) for b in news[j:]]
+
+    @staticmethod
+    def _best_pairs(olds: list, news: list, moved: dict, similar: float) -> dict[int, int]:
+        """Old index -> new index of the pairs, in order, with the most similarity in all (small stretches),
+        else each old element with its most similar counterpart within WINDOW."""
+        def score(a, b) -> float:
+            if id(a) in moved or id(b) in moved or _coarse(a) != _coarse(b):
+                return 0.0
+            value = _similarity(a, b)
+            return value if value >= similar else 0.0
+
+        if len(olds) * len(news) > SMALL:
+            pairs, j = {}, 0
+            for i, a in enumerate(olds):
+                found = [(score(a, news[k]), k) for k in range(j, min(j + WINDOW, len(news)))]
+                best = max(found, key=lambda c: (c[0], -c[1]), default=(0.0, 0))
+                if best[0] > 0:
+                    pairs[i], j = best[1], best[1] + 1
+            return pairs
+        n, m = len(olds), len(news)
+        table = [[0.0] * (m + 1) for _ in range(n + 1)]
+        scores = [[score(a, b) for b in news] for a in olds]
+        for i in range(n):
+            for k in range(m):
+                table[i + 1][k + 1] = max(table[i][k + 1], table[i + 1][k],
+                                          table[i][k] + scores[i][k] if scores[i][k] else 0.0)
+        pairs, i, k = {}, n, m
+        while i and k:
+            if scores[i - 1][k - 1] and table[i][k] == table[i - 1][k - 1] + scores[i - 1][k - 1]:
+                pairs[i - 1] = k - 1
+                i, k = i - 1, k - 1
+            elif table[i][k] == table[i - 1][k]:
+                i -= 1
+            else:
+                k -= 1
+        return pairs
 
     def _apply(self, action: Action, changed: Callable) -> list:
         kind = action[0]
