@@ -114,13 +114,14 @@ class _View:
 
     def split(self, p: etree._Element, el: etree._Element) -> tuple[str, str, str]:
         """The paragraph's text before `el`, in it, and after it."""
-        inside = {id(n) for n in el.iter(w("t"), w("delText"), w("tab"))}
+        inside = list(el.iter(w("t"), w("delText"), w("tab")))  # held, so that lxml keeps these proxies
         parts, where = ["", "", ""], 0
         for n in p.iter(w("t"), w("delText"), w("tab")):
-            if id(n) in inside:
+            mine = any(n is x for x in inside)
+            if mine:
                 where = 1
             elif where == 1:
                 where = 2
-            if id(n) in inside or self._kept(n, p):
+            if mine or self._kept(n, p):
                 parts[where] += "\t" if n.tag == w("tab") else n.text or ""
         return parts[0], parts[1], parts[2]

@@ -65,12 +65,12 @@ def redline(old: bytes, new: bytes, author: str, date: str,
     if credit is not None:
         credit(trees["word/document.xml"])
     out = dict(new_parts)
-    for name in names:
-        out[name] = etree.tostring(trees[name], xml_declaration=True, encoding="UTF-8", standalone=True)
     if numbering.new is not None:
-        numbering.finish()
+        numbering.finish()  # before the parts are written: it sets the list instance of deleted paragraphs
         out["word/numbering.xml"] = etree.tostring(numbering.new, xml_declaration=True, encoding="UTF-8",
                                                    standalone=True)
+    for name in names:
+        out[name] = etree.tostring(trees[name], xml_declaration=True, encoding="UTF-8", standalone=True)
     _check((out["word/document.xml"], out.get("word/numbering.xml"), out.get("word/styles.xml")),
            (old_parts["word/document.xml"], old_parts.get("word/numbering.xml"), old_parts.get("word/styles.xml")),
            (new_parts["word/document.xml"], new_parts.get("word/numbering.xml"), new_parts.get("word/styles.xml")))
