@@ -177,9 +177,12 @@ def build(root: Path, agreements: tuple[str, ...], out: Path | None, formats: tu
 @click.argument("revisions", nargs=-1, metavar="[REV_A [REV_B]]")
 @click.option("--format", "fmt", type=click.Choice(["text", "md", "json", "docx"]), default="text",
               show_default=True, help="docx: a Word redline of --agreement with tracked changes.")
-@click.option("--agreement", help="The agreement to redline (with --format docx).")
+@click.option("--agreement", help="The agreement to redline (with --format docx and -o FILE).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="File to write  [default: stdout; required for docx]")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="With --format docx and no --agreement: a folder for a redline of every agreement the change "
+                   "touches, and summary.md.")
 @click.option("--author", help="Author of the tracked changes  [default: REV_B's commit author, or git's user.name]")
 @click.option("--template", type=click.Path(dir_okay=False, exists=True, path_type=Path),
               help="Word template for the redline instead of the agreement's.")
@@ -187,7 +190,7 @@ def build(root: Path, agreements: tuple[str, ...], out: Path | None, formats: tu
 @click.option("--exit-code", is_flag=True, help="Exit 1 when the library differs between the revisions.")
 @click.pass_obj
 def diff(root: Path, revisions: tuple[str, ...], fmt: str, agreement: str | None, output: Path | None,
-         author: str | None, template: Path | None, color: str, exit_code: bool) -> None:
+         out_dir: Path | None, author: str | None, template: Path | None, color: str, exit_code: bool) -> None:
     """Compare the library between REV_A and REV_B, clause by clause (default: HEAD and the working tree)."""
     import os
     import sys
@@ -196,6 +199,24 @@ def diff(root: Path, revisions: tuple[str, ...], fmt: str, agreement: str | None
     from generator.report import deliver
 
     old, new = _revision_pair(revisions)
+    if out_dir is not None or (fmt == "docx" and not agreement and output is None):
+        from generator.review.gitrev import WORKTREE, Repo, Revision
+        from generator.review.redline import affected_redlines, summary_markdown
+
+        if fmt != "docx" or agreement or output is not None or out_dir is None:
+            raise UsageError("redlines of every affected agreement need --format docx and --out DIR "
+                             "(one agreement: --agreement ID -o FILE)")
+        repo = Repo(root)
+        revs = repo.resolve(old), repo.resolve(new) if new else Revision(WORKTREE)
+        results = affected_redlines(repo, *revs, author, template)
+        summary = summary_markdown([o for o, _data in results], *revs)
+        files = {o.file: data for o, data in results if data is not None} | {"summary.md": summary.encode("utf-8")}
+        from generator.output import write_files
+
+        for written in write_files(out_dir, files):
+            click.echo(f"wrote {written}", err=True)
+        click.echo(summary, nl=False)
+        return
     if fmt == "docx" or agreement:
         from generator.review.gitrev import WORKTREE, Repo, Revision
         from generator.review.redline import agreement_redline

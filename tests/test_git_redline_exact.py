@@ -184,3 +184,31 @@ def test_three_commits_by_two_authors_credit_each_change_to_its_commit(repo, kla
     single = _redline(klausul, repo, tmp_path / "one.docx", "HEAD~3", "HEAD", "--author", "Granskning")
     authors = {el.get(q("author")) for el in parts(single)["word/document.xml"].iter(*MARKS)}
     assert authors == {"Granskning"}
+
+
+def test_one_command_writes_a_redline_for_every_affected_agreement(repo, klausul, tmp_path):
+    repo.edit("services/desk.yaml", "classification: {confidentiality: 1, integrity: 1, availability: 1}",
+              "classification: {confidentiality: 1, integrity: 1, availability: 2}")  # both agreements use desk
+    shutil.copy(repo.root / "agreements" / "gaps.yaml", repo.root / "agreements" / "third.yaml")
+    repo.edit("agreements/third.yaml", "id: gaps", "id: third")
+    repo.commit("desk availability 2; a third agreement")
+    result = klausul(repo.root, "diff", "HEAD~1", "HEAD", "--format", "docx", "--out", str(tmp_path / "red"))
+    assert result.exit_code == 0, result.stderr
+    files = sorted(p.name for p in (tmp_path / "red").iterdir())
+    assert files == ["gaps.redline.docx", "pilot.redline.docx", "summary.md"]
+    summary = (tmp_path / "red" / "summary.md").read_text(encoding="utf-8")
+    assert summary == result.stdout
+    assert "| `third` | added |" in summary and "2 of 3 agreement(s) changed" in summary
+    assert "| `pilot` | changed | [pilot.redline.docx](pilot.redline.docx) |" in summary
+    for agreement in ("gaps", "pilot"):
+        docx = (tmp_path / "red" / f"{agreement}.redline.docx").read_bytes()
+        for accept, revision in ((True, "HEAD"), (False, "HEAD~1")):
+            assert view(docx, accept) == view(_built(klausul, repo, revision, tmp_path, agreement), None)
+    # an unchanged agreement gets no file; usage is checked
+    repo.edit("agreements/third.yaml", "title: Avtal med luckor", "title: Tredje avtalet")
+    repo.commit("third: title")
+    again = klausul(repo.root, "diff", "HEAD~1", "HEAD", "--format", "docx", "--out", str(tmp_path / "again"))
+    assert sorted(p.name for p in (tmp_path / "again").iterdir()) == ["summary.md", "third.redline.docx"]
+    assert "| `gaps` | unchanged |" in again.stdout
+    usage = klausul(repo.root, "diff", "--format", "md", "--out", str(tmp_path / "x"))
+    assert usage.exit_code == 2 and "need --format docx and --out DIR" in usage.stderr
