@@ -233,7 +233,16 @@ def diff(root: Path, revisions: tuple[str, ...], fmt: str, agreement: str | None
     result = diff_revisions(_library_root(root, new), old, new)
     tty = output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     colored = fmt == "text" and (color == "always" or (color == "auto" and tty))
-    text = WRITERS[fmt](result, color=colored) if fmt == "text" else WRITERS[fmt](result)
+    if fmt == "md":  # the pull-request comment also says what the change does to each agreement
+        from generator.core.errors import KlausulError
+        from generator.review.effects import effects_between
+
+        try:
+            text = WRITERS["md"](result, effects_between(root, old, new))
+        except KlausulError as exc:  # a revision whose library does not build: the diff itself still helps
+            text = WRITERS["md"](result, None, str(exc).splitlines()[0])
+    else:
+        text = WRITERS[fmt](result, color=colored) if fmt == "text" else WRITERS[fmt](result)
     if output is None:
         click.echo(text, nl=False, color=colored or None)  # click would strip colours from a pipe
     else:

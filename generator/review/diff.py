@@ -108,6 +108,7 @@ class DocumentDiff:
     new_version: str | None = None
     title: str | None = None
     changes: tuple[Change, ...] = ()
+    data: Any = None  # the whole document, for one that was added or removed
 
     @property
     def fields(self) -> tuple[str, ...]:
@@ -191,9 +192,9 @@ def diff_document(old: Source | None, new: Source | None) -> DocumentDiff | None
     base = dict(kind=some.kind, id=ident, old_path=old and old.path, new_path=new and new.path,
                 old_version=_version(old), new_version=_version(new), title=_title(some.data))
     if old is None:
-        return DocumentDiff(status="added", **base)
+        return DocumentDiff(status="added", data=new.data, **base)
     if new is None:
-        return DocumentDiff(status="removed", **base)
+        return DocumentDiff(status="removed", data=old.data, **base)
     changes: list[Change] = []
     compare(old.data, new.data, "", changes)
     if changes:
