@@ -99,3 +99,12 @@ def test_consequences_per_agreement(repo, klausul):
     # gaps uses only the desk service at level 1: alpha's level-3 value does not reach it
     assert "gaps" not in section
     assert re.search(r"^- ", section, re.M)  # one list item per consequence, for further checks to add to
+
+
+def test_a_clause_that_changes_category_moves_in_every_draft(repo, klausul):
+    repo.edit("clauses/beta.yaml", "category: continuity", "category: incident-management")
+    repo.bump("beta", "1.1.0")
+    repo.commit("beta: incident management")
+    section = _comment(klausul, repo, "HEAD~1", "HEAD").split("#### Consequences for agreements", 1)[1]
+    items = [li.text_content() for li in _html(section).iter("li")]
+    assert items == ["moves: clause beta (Recovery) from Continuity and disaster recovery to Incident management"]

@@ -222,6 +222,8 @@ def effects_md(effects: list, problem: str | None = None) -> list[str]:
         items = [f"- cannot be built: {md_escape(_WS.sub(' ', e.problem))}"] if e.problem else []
         items += [f"- enters: clause `{i}` ({md_escape(t)})" for i, t in e.entered]
         items += [f"- leaves: clause `{i}` ({md_escape(t)})" for i, t in e.left]
+        items += [f"- moves: clause `{i}` ({md_escape(t)}) from {md_escape(a)} to {md_escape(b)}"
+                  for i, t, a, b in e.moved]
         for s in e.sentences[:SHOWN_SENTENCES]:
             where = "scope" if s.where == "scope" else f"clause `{s.where}`"
             if s.old is None:

@@ -35,6 +35,7 @@ class AgreementEffect:
     status: str  # changed | added | removed | failed
     entered: tuple[tuple[str, str], ...] = ()  # (clause id, title) of clauses that come into the draft
     left: tuple[tuple[str, str], ...] = ()  # ... and that drop out of it
+    moved: tuple[tuple[str, str, str, str], ...] = ()  # (clause id, title, old section, new section)
     sentences: tuple[Sentence, ...] = ()
     lines: tuple[str, ...] = ()  # further consequences, as Markdown lines (see EXTRA)
     problem: str | None = None  # why the draft cannot be built at one of the revisions
@@ -73,15 +74,21 @@ def draft_effect(agreement: str, old: Draft | None, new: Draft | None) -> Agreem
     a, b = {c.id: c for c in old.clauses}, {c.id: c for c in new.clauses}
     entered = tuple((i, b[i].title) for i in b if i not in a)
     left = tuple((i, a[i].title) for i in a if i not in b)
+    old_at, new_at = _sections(old), _sections(new)
+    moved = tuple((i, b[i].title, old_at[i], new_at[i]) for i in b if i in a and old_at[i] != new_at[i])
     sentences: list[Sentence] = []
     sentences += _sentences("scope", blocks_text(old.scope), blocks_text(new.scope))
     for ident in [i for i in b if i in a]:
         before, after = a[ident], b[ident]
         sentences += _sentences(ident, f"{before.title}.\n{blocks_text(before.blocks)}",
                                 f"{after.title}.\n{blocks_text(after.blocks)}")
-    if not (entered or left or sentences or extra):
+    if not (entered or left or moved or sentences or extra):
         return None
-    return AgreementEffect(agreement, "changed", entered, left, tuple(sentences), extra)
+    return AgreementEffect(agreement, "changed", entered, left, moved, tuple(sentences), extra)
+
+
+def _sections(draft: Draft) -> dict[str, str]:
+    return {c.id: section.title for section in draft.sections for c in section.clauses}
 
 
 def split_sentences(text: str) -> list[str]:
