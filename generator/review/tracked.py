@@ -18,6 +18,7 @@ import difflib
 import io
 import re
 import zipfile
+from collections import Counter
 from typing import Callable
 
 from lxml import etree
@@ -34,6 +35,8 @@ WINDOW = 20  # how far ahead a changed paragraph looks for its counterpart
 SIMILAR = 0.5  # share of words two paragraphs must have in common to be shown as one edited paragraph
 ROW_SIMILAR = 0.75  # table rows share their labels: pair them only when they are nearly the same row
 SMALL = 400  # stretches of up to this many old × new elements are paired for the best total similarity
+LONG = 600  # words of two elements beyond which they are compared by the words they share, not their order
+NEAR_MOVES = 40_000  # deleted × inserted paragraphs beyond which only unchanged ones are looked for as moves
 MOVED = 0.8  # share of words a paragraph keeps when it moves to be shown as moved rather than deleted and inserted
 
 
@@ -198,6 +201,25 @@ def _similarity(a: etree._Element, b: etree._Element) -> float:
     return difflib.SequenceMatcher(None, tokens(_words(a)), tokens(_words(b)), autojunk=False).ratio()
 
 
+class _Similarity:
+    """_similarity for the elements of one stretch, their words read once, hopeless pairs ruled out cheaply."""
+
+    def __init__(self, elements: list):
+        self.words = {id(e): tokens(_words(e)) for e in elements}  # the stretch holds the elements alive
+        self.bags = {k: Counter(v) for k, v in self.words.items()}
+
+    def __call__(self, a: etree._Element, b: etree._Element, floor: float) -> float:
+        x, y = self.words[id(a)], self.words[id(b)]
+        if not x and not y:
+            return 1.0
+        common = sum((self.bags[id(a)] & self.bags[id(b)]).values())
+        if 2 * common < floor * (len(x) + len(y)):  # an upper bound of the ratio below: it cannot reach floor
+            return 0.0
+        if len(x) + len(y) > LONG:  # whole tables: words in common, in any order, tell enough (and fast)
+            return 2 * common / (len(x) + len(y))
+        return difflib.SequenceMatcher(None, x, y, autojunk=False).ratio()
+
+
 def _words(el: etree._Element) -> str:
     """The text of a paragraph, or of a row or table with its paragraphs apart (cells do not run together)."""
     return text_of(el) if el.tag == w("p") else "\n".join(text_of(p) for p in el.iter(w("p")))
@@ -260,11 +282,19 @@ class _Merger:
                     pairs[i] = candidate[1]
                     taken.add(candidate[1])
                     break
-        for n, i in gone:  # nearly the same paragraph in another stretch (in its own, it is an edit in place)
+        sizes = {id(e): len(tokens(text_of(e))) for e in [olds[i] for _n, i in gone] + [news[j] for _m, j in came]}
+
+        def could(a, b) -> bool:  # the ratio can reach MOVED only if the lengths are close enough
+            x, y = sizes[id(a)], sizes[id(b)]
+            return 2 * min(x, y) >= MOVED * (x + y)
+
+        near = len(gone) * len(came) <= NEAR_MOVES
+        for n, i in gone if near else ():  # nearly the same paragraph in another stretch (in its own: an edit)
             if i in pairs:
                 continue
             best = max(((_similarity(olds[i], news[j]), j) for m, j in came
-                        if m != n and j not in taken and _coarse(news[j]) == _coarse(olds[i])), default=None)
+                        if m != n and j not in taken and _coarse(news[j]) == _coarse(olds[i])
+                        and could(olds[i], news[j])), default=None)
             if best is not None and best[0] >= MOVED:
                 pairs[i] = best[1]
                 taken.add(best[1])
@@ -303,10 +333,12 @@ class _Merger:
     def _best_pairs(olds: list, news: list, moved: dict, similar: float) -> dict[int, int]:
         """Old index -> new index of the pairs, in order, with the most similarity in all (small stretches),
         else each old element with its most similar counterpart within WINDOW."""
+        similarity = _Similarity(olds + news)
+
         def score(a, b) -> float:
             if id(a) in moved or id(b) in moved or _coarse(a) != _coarse(b):
                 return 0.0
-            value = _similarity(a, b)
+            value = similarity(a, b, similar)
             return value if value >= similar else 0.0
 
         if len(olds) * len(news) > SMALL:
