@@ -5,13 +5,17 @@ leads, compared with the drafts built the ordinary way from a checkout of each r
 from __future__ import annotations
 
 import shutil
+import subprocess
+import zipfile
 from pathlib import Path
 
 import pytest
+from lxml import etree
 
 from tests.gitrepo import GitRepo
 from tests.ooxml_validity import assert_valid_docx
 from tests.redline_reading import NS, parts, q, view
+from tests.test_libreoffice import SOFFICE, needs_soffice
 
 MARKS = {q(k) for k in ("ins", "del", "moveFrom", "moveTo")}
 
@@ -212,3 +216,28 @@ def test_one_command_writes_a_redline_for_every_affected_agreement(repo, klausul
     assert "| `gaps` | unchanged |" in again.stdout
     usage = klausul(repo.root, "diff", "--format", "md", "--out", str(tmp_path / "x"))
     assert usage.exit_code == 2 and "need --format docx and --out DIR" in usage.stderr
+
+
+@needs_soffice
+def test_libreoffice_opens_a_redline_with_moves(repo, klausul, tmp_path):
+    _two_continuity_clauses(repo)
+    repo.edit("clauses/beta.yaml", "category: continuity", "category: incident-management")
+    repo.bump("beta", "1.1.0")
+    repo.commit("beta: to incident management")
+    docx = tmp_path / "red.docx"
+    docx.write_bytes(_redline(klausul, repo, docx, "HEAD~1", "HEAD"))
+    profile = tmp_path / "lo-profile"
+    done = subprocess.run([SOFFICE, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "odt",
+                           "--outdir", str(tmp_path), str(docx)], capture_output=True, text=True, timeout=240)
+    odt = tmp_path / "red.odt"
+    assert odt.exists(), f"LibreOffice made no .odt: {done.stdout} {done.stderr}"
+    with zipfile.ZipFile(odt) as z:
+        content = etree.fromstring(z.read("content.xml"))
+    ns = {"text": "urn:oasis:names:tc:opendocument:xmlns:text:1.0"}
+    regions = content.xpath("//text:tracked-changes/text:changed-region", namespaces=ns)
+    # LibreOffice reads a move as the text leaving one place and arriving at another
+    left = " ".join("".join(r.itertext()) for r in regions if r.find("text:deletion", ns) is not None)
+    assert "The Supplier should restore the service within" in left
+    body = "".join(content.find(".//office:body", {"office": "urn:oasis:names:tc:opendocument:xmlns:office:1.0"})
+                   .itertext())
+    assert body.count("The Supplier should restore the service within") >= 1
