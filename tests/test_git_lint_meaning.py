@@ -150,15 +150,20 @@ def _edit_kpi(repo: GitRepo) -> None:  # lines far enough from the title's for g
     repo.edit("clauses/gamma.yaml", "Deviations from the instruction.", "Deviations from the instructions.")
 
 
-def test_a_merge_that_reaches_one_version_twice_fails_on_the_merge_commit(repo, klausul):
+def _both_bump(repo: GitRepo, version: str) -> None:
+    """Branch feature edits gamma's title, main its KPI; both bump gamma to `version`; main is checked out."""
     repo.git("checkout", "-q", "-b", "feature")
     _edit_title(repo)
-    repo.bump("gamma", "2.1.0")
-    repo.commit("feature: gamma 2.1.0")
+    repo.bump("gamma", version)
+    repo.commit(f"feature: gamma {version}")
     repo.git("checkout", "-q", "main")
     _edit_kpi(repo)
-    repo.bump("gamma", "2.1.0")
-    repo.commit("main: gamma 2.1.0")
+    repo.bump("gamma", version)
+    repo.commit(f"main: gamma {version}")
+
+
+def test_a_merge_that_reaches_one_version_twice_fails_on_the_merge_commit(repo, klausul):
+    _both_bump(repo, "2.1.0")
     # each branch on its own passes
     assert _lint(klausul, repo.root, "--rev", "HEAD") == (0, [])
     assert _lint(klausul, repo.root, "--rev", "feature") == (0, [])
@@ -178,14 +183,7 @@ def test_a_merge_that_reaches_one_version_twice_fails_on_the_merge_commit(repo, 
 
 
 def test_a_merge_in_progress_is_checked_against_both_sides_in_the_hook(repo):
-    repo.git("checkout", "-q", "-b", "feature")
-    _edit_title(repo)
-    repo.bump("gamma", "2.0.2")
-    repo.commit("feature")
-    repo.git("checkout", "-q", "main")
-    _edit_kpi(repo)
-    repo.bump("gamma", "2.0.2")
-    repo.commit("main")
+    _both_bump(repo, "2.0.2")
     repo.git("merge", "-q", "--no-commit", "feature")
     hook = _hook(repo, "klausul-lint")
     assert hook.returncode == 1 and "[version-conflict]" in hook.stderr and "MERGE_HEAD" in hook.stderr

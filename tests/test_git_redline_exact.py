@@ -5,30 +5,15 @@ leads, compared with the drafts built the ordinary way from a checkout of each r
 from __future__ import annotations
 
 import shutil
-import subprocess
-import zipfile
 from pathlib import Path
-
-import pytest
-from lxml import etree
 
 from tests.gitrepo import GitRepo
 from tests.ooxml_validity import assert_valid_docx
 from tests.redline_reading import NS, parts, q, view
-from tests.test_libreoffice import SOFFICE, needs_soffice
+from tests.test_git_redline import _redline, odt_content, repo  # noqa: F401 - the fixture, shared
+from tests.test_libreoffice import needs_soffice
 
 MARKS = {q(k) for k in ("ins", "del", "moveFrom", "moveTo")}
-
-
-@pytest.fixture
-def repo(tmp_path) -> GitRepo:
-    return GitRepo(tmp_path / "repo")
-
-
-def _redline(klausul, repo: GitRepo, out: Path, *revisions: str, agreement: str = "pilot") -> bytes:
-    result = klausul(repo.root, "diff", "--agreement", agreement, "--format", "docx", "-o", str(out), *revisions)
-    assert result.exit_code == 0, result.stderr
-    return out.read_bytes()
 
 
 def _built(klausul, repo: GitRepo, revision: str, tmp: Path, agreement: str = "pilot") -> bytes:
@@ -226,13 +211,7 @@ def test_libreoffice_opens_a_redline_with_moves(repo, klausul, tmp_path):
     repo.commit("beta: to incident management")
     docx = tmp_path / "red.docx"
     docx.write_bytes(_redline(klausul, repo, docx, "HEAD~1", "HEAD"))
-    profile = tmp_path / "lo-profile"
-    done = subprocess.run([SOFFICE, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "odt",
-                           "--outdir", str(tmp_path), str(docx)], capture_output=True, text=True, timeout=240)
-    odt = tmp_path / "red.odt"
-    assert odt.exists(), f"LibreOffice made no .odt: {done.stdout} {done.stderr}"
-    with zipfile.ZipFile(odt) as z:
-        content = etree.fromstring(z.read("content.xml"))
+    content = odt_content(docx, tmp_path)
     ns = {"text": "urn:oasis:names:tc:opendocument:xmlns:text:1.0"}
     regions = content.xpath("//text:tracked-changes/text:changed-region", namespaces=ns)
     # LibreOffice reads a move as the text leaving one place and arriving at another

@@ -186,31 +186,26 @@ class Repo:
             return worktree(self.root)
         specs = [self.prefix + folder for folder in KINDS]
         out = self._git("ls-tree", "-r", "-z", "--full-tree", revision.commit, "--", *specs)
-        ids = {}
-        for entry in out.split(b"\0"):
-            if not entry:
-                continue
-            meta, path = entry.decode("utf-8", "surrogateescape").split("\t", 1)
-            _mode, kind, oid = meta.split()
-            rel = path[len(self.prefix):]
-            if kind == "blob" and kind_of(rel):
-                ids[rel] = oid
+        ids = {rel: oid for (_mode, kind, oid), rel in self._entries(out) if kind == "blob"}
         return Snapshot(revision, ids, lambda paths: self._read(ids, paths))
 
     def staged(self, name: str) -> Snapshot:
         """The library files as staged for the next commit (git's index); during a merge, our side of a conflict."""
         specs = [self.prefix + folder for folder in KINDS]
         out = self._git("ls-files", "--stage", "-z", "--full-name", "--", *specs)
-        ids: dict[str, str] = {}
-        for entry in out.split(b"\0"):
-            if not entry:
-                continue
-            meta, path = entry.decode("utf-8", "surrogateescape").split("\t", 1)
-            _mode, oid, stage = meta.split()
-            rel = path[len(self.prefix):]
-            if kind_of(rel) and stage in ("0", "2"):
-                ids[rel] = oid
+        ids = {rel: oid for (_mode, oid, stage), rel in self._entries(out) if stage in ("0", "2")}
         return Snapshot(Revision(name), ids, lambda paths: self._read(ids, paths))
+
+    def _entries(self, out: bytes) -> list[tuple[list[str], str]]:
+        """(the fields before the tab, library-relative path) of each library file in git's -z listing."""
+        found = []
+        for entry in out.split(b"\0"):
+            if entry:
+                meta, path = entry.decode("utf-8", "surrogateescape").split("\t", 1)
+                rel = path[len(self.prefix):]
+                if kind_of(rel):
+                    found.append((meta.split(), rel))
+        return found
 
     def _read(self, ids: dict[str, str], paths: list[str]) -> dict[str, bytes]:
         blobs = self.blobs([ids[p] for p in paths])
