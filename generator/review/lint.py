@@ -41,7 +41,6 @@ KIND_RULES = {
     "catalog": KindRules(localized=(("title",), ("items", "*", "title"), ("items", "*", "text"))),
     "terms": KindRules(localized=(("title",), ("text",))),
 }
-LOCALIZED = KIND_RULES["clause"].localized  # kept for callers of the first version
 
 
 @dataclass(frozen=True)
