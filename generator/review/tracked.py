@@ -25,12 +25,13 @@ from lxml import etree
 
 from generator.render.reproducible import normalize_zip
 from generator.review.diff import opcodes, tokens
-from generator.review.wordview import NS, W, Numbering, resolve, text_of, toc_targets, w
+from generator.review.wordmarks import (ListInstances, Marks, atoms, extend, replace_children, runs, simple,
+                                        wrap_runs)
+from generator.review.wordview import NS, Numbering, resolve, text_of, toc_targets, w
 
 _PARTS = re.compile(r"word/(document|header\d*|footer\d*)\.xml")
 # What differs between two renderings without being content: list instances, bookmark names and ids.
 _VOLATILE = re.compile(rb'(?<=<w:numId w:val=")\d+|_Toc\d+|(?<=w:id=")\d+')
-_TAB, _BREAK = "\0tab", "\0br"
 WINDOW = 20  # how far ahead a changed paragraph looks for its counterpart
 SIMILAR = 0.5  # share of words two paragraphs must have in common to be shown as one edited paragraph
 ROW_SIMILAR = 0.75  # table rows share their labels: pair them only when they are nearly the same row
@@ -56,8 +57,8 @@ def redline(old: bytes, new: bytes, author: str, date: str,
         new_parts = {n: z_new.read(n) for n in z_new.namelist()}
     names = [n for n in new_parts if _PARTS.fullmatch(n) and n in old_parts]
     trees = {n: etree.fromstring(new_parts[n]) for n in names}
-    marks = _Marks(author, date, 1 + max(_max_id(t) for t in trees.values()))
-    numbering = _Numbering(old_parts.get("word/numbering.xml"), new_parts.get("word/numbering.xml"))
+    marks = Marks(author, date, 1 + max(_max_id(t) for t in trees.values()))
+    numbering = ListInstances(old_parts.get("word/numbering.xml"), new_parts.get("word/numbering.xml"))
     merger = _Merger(marks, numbering)
     for name in names:
         old_root = etree.fromstring(old_parts[name])
@@ -100,83 +101,6 @@ def _merge_container(merger: "_Merger", old: etree._Element, new: etree._Element
         new.remove(child)
     for child in merged + tail:
         new.append(child)
-
-
-# --- marks ------------------------------------------------------------------------------------
-
-class _Marks:
-    """Makes w:ins / w:del elements with unique ids, the author and the date."""
-
-    def __init__(self, author: str, date: str, first_id: int):
-        self.author, self.date, self.next_id = author, date, first_id
-
-    def make(self, kind: str) -> etree._Element:
-        el = etree.Element(w(kind), nsmap={"w": W})
-        el.set(w("id"), str(self.next_id))
-        el.set(w("author"), self.author)
-        el.set(w("date"), self.date)
-        self.next_id += 1
-        return el
-
-    def fresh_id(self) -> str:
-        """An id no other annotation in the document has."""
-        self.next_id += 1
-        return str(self.next_id - 1)
-
-
-class _Numbering:
-    """List instances: deleted list paragraphs keep the numbering they had in the old rendering."""
-
-    def __init__(self, old: bytes | None, new: bytes | None):
-        self.old = etree.fromstring(old) if old else None
-        self.new = etree.fromstring(new) if new else None
-        self.mapping: dict[str, str] = {}
-        self.pending: list[etree._Element] = []  # w:numId elements of deleted paragraphs, still old ids
-
-    def pair(self, old_p: etree._Element, new_p: etree._Element) -> None:
-        """Two paragraphs that are the same one: the old list instance is now the new one."""
-        a, b = _num_id(old_p), _num_id(new_p)
-        if a is not None and b is not None:
-            self.mapping.setdefault(a.get(w("val")), b.get(w("val")))
-
-    def deleted(self, p: etree._Element) -> None:
-        if (num := _num_id(p)) is not None:
-            self.pending.append(num)
-
-    def finish(self) -> None:
-        """Point each deleted list paragraph at its list's new instance, or at a copy of its old one."""
-        copies: dict[str, str] = {}
-        for num in self.pending:
-            old_id = num.get(w("val"))
-            num.set(w("val"), self.mapping.get(old_id) or copies.get(old_id) or self._copy(old_id, copies))
-
-    def _copy(self, old_id: str, copies: dict[str, str]) -> str:
-        old_num = self._num(self.old, old_id)
-        new_num = self._num(self.new, old_id)
-        shared = old_num is not None and old_num.find("w:lvlOverride", NS) is None
-        if old_num is None or (shared and new_num is not None and etree.tostring(old_num) == etree.tostring(new_num)):
-            return old_id  # a template list both renderings share (bullets): it shows no count of its own
-        # A list that restarts (an instance of its own) keeps one here too, even where the new rendering
-        # gave its number to another list: sharing it would count the deleted items into that list.
-        fresh = str(1 + max((int(n) for n in self.new.xpath("w:num/@w:numId", namespaces=NS)), default=0))
-        clone = copy.deepcopy(old_num)
-        clone.set(w("numId"), fresh)
-        cleanup = self.new.find("w:numIdMacAtCleanup", NS)
-        if cleanup is not None:
-            cleanup.addprevious(clone)
-        else:
-            self.new.append(clone)
-        copies[old_id] = fresh
-        return fresh
-
-    @staticmethod
-    def _num(root: etree._Element | None, num_id: str) -> etree._Element | None:
-        found = root.xpath(f'w:num[@w:numId="{num_id}"]', namespaces=NS) if root is not None else []
-        return found[0] if found else None
-
-
-def _num_id(p: etree._Element) -> etree._Element | None:
-    return p.find("w:pPr/w:numPr/w:numId", NS) if p.tag == w("p") else None
 
 
 # --- matching ----------------------------------------------------------------------------------
@@ -227,7 +151,7 @@ def _words(el: etree._Element) -> str:
 
 def _movable(el: etree._Element) -> bool:
     """A paragraph that may be shown as moved: plain text, something to read."""
-    return el.tag == w("p") and _simple(el) and bool(text_of(el).strip())
+    return el.tag == w("p") and simple(el) and bool(text_of(el).strip())
 
 
 # An action of the merge: ("=", old, new) the same, ("~", old, new) edited, ("-", old) deleted,
@@ -238,7 +162,7 @@ Action = tuple
 class _Merger:
     """Merges block sequences (body, cell, header) and table rows into one tracked sequence."""
 
-    def __init__(self, marks: _Marks, numbering: _Numbering):
+    def __init__(self, marks: Marks, numbering: ListInstances):
         self.marks, self.numbering = marks, numbering
         self.bookmarks: dict[str, str] = {}  # old bookmark name -> the new one of the same paragraph
         self.from_old: list[etree._Element] = []  # what only the old rendering has (deleted, moved away)
@@ -391,7 +315,7 @@ class _Merger:
             self.bookmarks.setdefault(ma.get(w("name")), mb.get(w("name")))
 
     def _changed_block(self, a: etree._Element, b: etree._Element, forced: bool) -> list:
-        if a.tag == w("p") and _simple(a) and _simple(b) and (forced or _similarity(a, b) >= SIMILAR):
+        if a.tag == w("p") and simple(a) and simple(b) and (forced or _similarity(a, b) >= SIMILAR):
             self.numbering.pair(a, b)
             self._pair_bookmarks(a, b)
             return [self._words(a, b)]
@@ -401,7 +325,7 @@ class _Merger:
                 and b.find("w:sdtContent", NS) is not None:
             content = b.find("w:sdtContent", NS)
             merged = self.blocks(list(a.find("w:sdtContent", NS)), list(content))
-            _replace_children(content, merged)
+            replace_children(content, merged)
             return [b]
         return [self.deleted(a), self.inserted(b)]
 
@@ -467,7 +391,7 @@ class _Merger:
         self._paragraph_mark(p, kind)
         if kind in ("del", "moveFrom"):
             self.numbering.deleted(p)
-        _wrap_runs(p, lambda: self.marks.make(kind), deleted=kind == "del")
+        wrap_runs(p, lambda: self.marks.make(kind), deleted=kind == "del")
 
     def _paragraph_mark(self, p: etree._Element, kind: str) -> None:
         p_pr = p.find("w:pPr", NS)
@@ -496,8 +420,8 @@ class _Merger:
                old_side: bool) -> etree._Element:
         side = a if old_side else b
         out = etree.Element(w("p"), nsmap=side.nsmap)
-        runs = [i for i, c in enumerate(side) if c.tag == w("r")]
-        first, last = (runs[0], runs[-1]) if runs else (len(side), len(side) - 1)
+        at = [i for i, c in enumerate(side) if c.tag == w("r")]
+        first, last = (at[0], at[-1]) if at else (len(side), len(side) - 1)
         for child in side[:first]:
             out.append(copy.deepcopy(child))
         self._paragraph_mark(out, move)
@@ -507,18 +431,18 @@ class _Merger:
         start.set(w("name"), name)
         start.set(w("author"), self.marks.author)
         start.set(w("date"), self.marks.date)
-        atoms_a, atoms_b = _atoms(a), _atoms(b)
+        atoms_a, atoms_b = atoms(a), atoms(b)
         for op, i1, i2, j1, j2 in opcodes([x[:2] for x in atoms_a], [x[:2] for x in atoms_b],
                                           space=lambda k: not k[1].strip()):
             kept = atoms_a[i1:i2] if old_side else atoms_b[j1:j2]
             own = atoms_a[i1:i2] if old_side else atoms_b[j1:j2]
             if op == "equal":
                 wrapper = self.marks.make(move)
-                _extend(wrapper, _runs(kept, deleted=False))
+                extend(wrapper, runs(kept, deleted=False))
                 out.append(wrapper)
             elif (old_side and op in ("delete", "replace")) or (not old_side and op in ("insert", "replace")):
                 wrapper = self.marks.make(change)
-                _extend(wrapper, _runs(own, deleted=old_side))
+                extend(wrapper, runs(own, deleted=old_side))
                 out.append(wrapper)
         end = etree.SubElement(out, w(f"{move}RangeEnd"))
         end.set(w("id"), range_id)
@@ -562,7 +486,7 @@ class _Merger:
     # --- a paragraph edited word by word -----------------------------------------------------
 
     def _words(self, a: etree._Element, b: etree._Element) -> etree._Element:
-        atoms_a, atoms_b = _atoms(a), _atoms(b)
+        atoms_a, atoms_b = atoms(a), atoms(b)
         out = etree.Element(w("p"), nsmap=b.nsmap)
         first_run = next((i for i, c in enumerate(b) if c.tag == w("r")), len(b))
         last_run = max((i for i, c in enumerate(b) if c.tag == w("r")), default=len(b) - 1)
@@ -571,14 +495,14 @@ class _Merger:
         keys_a, keys_b = [x[:2] for x in atoms_a], [x[:2] for x in atoms_b]
         for op, i1, i2, j1, j2 in opcodes(keys_a, keys_b, space=lambda k: not k[1].strip()):
             if op == "equal":
-                _extend(out, _runs(atoms_b[j1:j2], deleted=False))
+                extend(out, runs(atoms_b[j1:j2], deleted=False))
             if op in ("delete", "replace"):
                 wrapper = self.marks.make("del")
-                _extend(wrapper, _runs(atoms_a[i1:i2], deleted=True))
+                extend(wrapper, runs(atoms_a[i1:i2], deleted=True))
                 out.append(wrapper)
             if op in ("insert", "replace"):
                 wrapper = self.marks.make("ins")
-                _extend(wrapper, _runs(atoms_b[j1:j2], deleted=False))
+                extend(wrapper, runs(atoms_b[j1:j2], deleted=False))
                 out.append(wrapper)
         for child in b[last_run + 1:]:
             out.append(copy.deepcopy(child))
@@ -586,95 +510,6 @@ class _Merger:
 
 
 _REF = re.compile(r"(\b(?:PAGEREF|REF)\s+)(\S+)")
-_SIMPLE_P = {w("pPr"), w("r"), w("bookmarkStart"), w("bookmarkEnd"), w("proofErr")}
-_SIMPLE_R = {w("rPr"), w("t"), w("tab"), w("br")}
-
-
-def _simple(p: etree._Element) -> bool:
-    """Whether the paragraph is plain runs of text (bookmarks only around them), so words can be compared."""
-    if p.tag != w("p") or any(c.tag not in _SIMPLE_P for c in p):
-        return False
-    runs = [i for i, c in enumerate(p) if c.tag == w("r")]
-    if runs and any(c.tag != w("r") and c.tag != w("pPr") and runs[0] < i < runs[-1] for i, c in enumerate(p)):
-        return False
-    return all(c.tag in _SIMPLE_R and not (c.tag == w("br") and c.get(w("type")) not in (None, "textWrapping"))
-               for r in p.iter(w("r")) for c in r)
-
-
-def _atoms(p: etree._Element) -> list[tuple[bytes, str, etree._Element | None]]:
-    """(formatting key, token, formatting) for every word, space, tab and break of a simple paragraph."""
-    out = []
-    for r in p.iter(w("r")):
-        r_pr = r.find("w:rPr", NS)
-        key = etree.tostring(r_pr) if r_pr is not None else b""
-        for child in r:
-            if child.tag == w("t"):
-                out += [(key, tok, r_pr) for tok in tokens(child.text or "")]
-            elif child.tag == w("tab"):
-                out.append((key, _TAB, r_pr))
-            elif child.tag == w("br"):
-                out.append((key, _BREAK, r_pr))
-    return out
-
-
-def _runs(atoms: list, deleted: bool) -> list[etree._Element]:
-    """Runs for consecutive atoms, one run per stretch of the same formatting."""
-    runs: list[etree._Element] = []
-    last_key = None
-    for key, tok, r_pr in atoms:
-        if not runs or key != last_key:
-            run = etree.Element(w("r"))
-            if r_pr is not None:
-                run.append(copy.deepcopy(r_pr))
-            runs.append(run)
-            last_key = key
-        run = runs[-1]
-        if tok in (_TAB, _BREAK):
-            run.append(etree.Element(w("tab" if tok == _TAB else "br")))
-            continue
-        text = run[-1] if len(run) and run[-1].tag in (w("t"), w("delText")) else None
-        if text is None:
-            text = etree.SubElement(run, w("delText" if deleted else "t"))
-            text.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
-            text.text = ""
-        text.text += tok
-    return runs
-
-
-def _extend(parent: etree._Element, children: list) -> None:
-    for child in children:
-        parent.append(child)
-
-
-def _replace_children(parent: etree._Element, children: list) -> None:
-    for child in list(parent):
-        parent.remove(child)
-    _extend(parent, children)
-
-
-_RUN_CONTAINERS = {w("hyperlink"), w("fldSimple"), w("smartTag"), w("customXml"), w("sdtContent"), w("sdt")}
-
-
-def _wrap_runs(parent: etree._Element, make: Callable[[], etree._Element], deleted: bool) -> None:
-    """Put every run under `parent` into w:ins or w:del wrappers, one per stretch of runs."""
-    wrapper = None
-    for child in list(parent):
-        if child.tag == w("r"):
-            if wrapper is None:
-                wrapper = make()
-                child.addprevious(wrapper)
-            wrapper.append(child)
-            if deleted:
-                for t in child.iter(w("t")):
-                    t.tag = w("delText")
-                for t in child.iter(w("instrText")):
-                    t.tag = w("delInstrText")
-        else:
-            wrapper = None
-            if child.tag in _RUN_CONTAINERS:
-                _wrap_runs(child, make, deleted)
-
-
 # --- the check: accepting gives the new rendering, rejecting the old -----------------------------
 
 Package = tuple  # (document.xml, numbering.xml or None, styles.xml or None)
