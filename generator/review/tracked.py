@@ -46,20 +46,37 @@ class RedlineError(Exception):
 
 
 def redline(old: bytes, new: bytes, author: str, date: str,
-            credit: Callable[[etree._Element], None] | None = None) -> bytes:
+            credit: Callable[[etree._Element], None] | None = None, careful: bool = False) -> bytes:
     """`new` with tracked changes against `old` (both .docx bytes from the same template).
 
     Every change is made by `author` on `date`; `credit`, if given, may then set each change's
-    author and date from the history (see review/credit.py).
+    author and date from the history (see review/credit.py). `careful` pairs only paragraphs that
+    are the same (what is done anyway when the finer merge fails its check).
     """
     with zipfile.ZipFile(io.BytesIO(old)) as z_old, zipfile.ZipFile(io.BytesIO(new)) as z_new:
         old_parts = {n: z_old.read(n) for n in z_old.namelist()}
         new_parts = {n: z_new.read(n) for n in z_new.namelist()}
+    try:
+        out = _merge(old_parts, new_parts, author, date, credit, careful=careful)
+    except RedlineError:
+        # Paragraphs paired by likeness can pull list instances apart in ways one numbering cannot serve
+        # both outcomes; pairing only the same paragraphs (and moving only unchanged ones) always can.
+        out = _merge(old_parts, new_parts, author, date, credit, careful=True)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as z:
+        for name, data in out.items():
+            z.writestr(name, data)
+    return normalize_zip(buffer.getvalue())
+
+
+def _merge(old_parts: dict[str, bytes], new_parts: dict[str, bytes], author: str, date: str,
+           credit: Callable[[etree._Element], None] | None, careful: bool) -> dict[str, bytes]:
+    """The parts of the tracked document, checked; `careful` pairs only paragraphs that are the same."""
     names = [n for n in new_parts if _PARTS.fullmatch(n) and n in old_parts]
     trees = {n: etree.fromstring(new_parts[n]) for n in names}
     marks = Marks(author, date, 1 + max(_max_id(t) for t in trees.values()))
     numbering = ListInstances(old_parts.get("word/numbering.xml"), new_parts.get("word/numbering.xml"))
-    merger = _Merger(marks, numbering)
+    merger = _Merger(marks, numbering, careful)
     for name in names:
         old_root = etree.fromstring(old_parts[name])
         container = trees[name].find("w:body", NS) if name == "word/document.xml" else trees[name]
@@ -78,11 +95,7 @@ def redline(old: bytes, new: bytes, author: str, date: str,
     _check((out["word/document.xml"], out.get("word/numbering.xml"), out.get("word/styles.xml")),
            (old_parts["word/document.xml"], old_parts.get("word/numbering.xml"), old_parts.get("word/styles.xml")),
            (new_parts["word/document.xml"], new_parts.get("word/numbering.xml"), new_parts.get("word/styles.xml")))
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as z:
-        for name, data in out.items():
-            z.writestr(name, data)
-    return normalize_zip(buffer.getvalue())
+    return out
 
 
 def _max_id(root: etree._Element) -> int:
@@ -110,9 +123,9 @@ def _key(el: etree._Element) -> bytes:
 
 
 def _coarse(el: etree._Element) -> tuple:
-    if el.tag == w("p"):
-        style = el.find("w:pPr/w:pStyle", NS)
-        return ("p", style.get(w("val")) if style is not None else "")
+    if el.tag == w("p"):  # style, list level, indents: a paired paragraph keeps the new one's properties
+        props = el.find("w:pPr", NS)
+        return ("p", _VOLATILE.sub(b"", etree.tostring(props)) if props is not None else b"")
     if el.tag == w("tbl"):
         grid = el.find("w:tblGrid", NS)
         return ("tbl", etree.tostring(grid) if grid is not None else b"")
@@ -162,8 +175,9 @@ Action = tuple
 class _Merger:
     """Merges block sequences (body, cell, header) and table rows into one tracked sequence."""
 
-    def __init__(self, marks: Marks, numbering: ListInstances):
+    def __init__(self, marks: Marks, numbering: ListInstances, careful: bool = False):
         self.marks, self.numbering = marks, numbering
+        self.similar = 2.0 if careful else SIMILAR  # careful: no pairing by likeness, no near moves
         self.bookmarks: dict[str, str] = {}  # old bookmark name -> the new one of the same paragraph
         self.from_old: list[etree._Element] = []  # what only the old rendering has (deleted, moved away)
         self.linked: list[tuple[etree._Element, etree._Element]] = []  # same paragraphs that hold links
@@ -171,7 +185,7 @@ class _Merger:
 
     def blocks(self, olds: list, news: list, moves: bool = False) -> list:
         """Paragraphs, tables and other blocks of both renderings, as one sequence with changes tracked."""
-        return self._sequence(olds, news, self._changed_block, moves)
+        return self._sequence(olds, news, self._changed_block, moves, self.similar)
 
     def _sequence(self, olds: list, news: list, changed: Callable, moves: bool = False,
                   similar: float = SIMILAR) -> list:
@@ -212,7 +226,7 @@ class _Merger:
             x, y = sizes[id(a)], sizes[id(b)]
             return 2 * min(x, y) >= MOVED * (x + y)
 
-        near = len(gone) * len(came) <= NEAR_MOVES
+        near = len(gone) * len(came) <= NEAR_MOVES and self.similar <= 1
         for n, i in gone if near else ():  # nearly the same paragraph in another stretch (in its own: an edit)
             if i in pairs:
                 continue
@@ -315,7 +329,8 @@ class _Merger:
             self.bookmarks.setdefault(ma.get(w("name")), mb.get(w("name")))
 
     def _changed_block(self, a: etree._Element, b: etree._Element, forced: bool) -> list:
-        if a.tag == w("p") and simple(a) and simple(b) and (forced or _similarity(a, b) >= SIMILAR):
+        if a.tag == w("p") and simple(a) and simple(b) and (
+                (forced and self.similar <= 1) or _similarity(a, b) >= self.similar):
             self.numbering.pair(a, b)
             self._pair_bookmarks(a, b)
             return [self._words(a, b)]
@@ -331,7 +346,7 @@ class _Merger:
 
     def _table(self, a: etree._Element, b: etree._Element) -> etree._Element:
         rows_a, rows_b = a.findall("w:tr", NS), b.findall("w:tr", NS)
-        merged = self._sequence(rows_a, rows_b, self._changed_row, similar=ROW_SIMILAR)
+        merged = self._sequence(rows_a, rows_b, self._changed_row, similar=max(ROW_SIMILAR, self.similar))
         for row in rows_b:
             b.remove(row)
         for row in merged:
