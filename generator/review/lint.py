@@ -18,11 +18,12 @@ from typing import Any, Callable
 
 from generator.core.errors import Diagnostic
 from generator.library.load import Source
+from generator.library.translation import acknowledged
 from generator.library.validate import key_path
 from generator.review.diff import prose_meaning as _prose
 from generator.review.gitrev import Repo, Revision, Snapshot, worktree
 
-LAYOUT_ONLY = ("version", "order")  # keys whose change alone needs no new version
+LAYOUT_ONLY = ("version", "order", "translation_checked")  # keys whose change alone needs no new version
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,8 @@ def lint(base: Snapshot, work: Snapshot, parents: tuple[Snapshot, ...] = (), che
     context = LintContext(base, work, sources, _pairs(base, work, sources), parents)
     for check in CHECKS:
         problems += check(context)
+    errors = {(d.path, d.line) for d in problems if d.code == "category-folder-mismatch"}
+    problems = [d for d in problems if not (d.code == "folder-category" and (d.path, d.line) in errors)]
     return LintResult(base.revision, len(context.changed()), tuple(problems), work.revision)
 
 
@@ -178,6 +181,8 @@ def _drift(ctx: LintContext) -> list[Diagnostic]:
     """A warning for each localized field where some languages changed and others did not."""
     found = []
     for before, after in ctx.changed():
+        if acknowledged(after.data):  # someone confirmed these texts say the same
+            continue
         for path in KIND_RULES.get(after.kind, KindRules()).localized:
             for concrete, old, new in _expand(before.data, after.data, path):
                 if not isinstance(old, dict) or not isinstance(new, dict) or old.keys() != new.keys() \
@@ -233,14 +238,17 @@ def _agreement_problems(ctx: LintContext) -> list[Diagnostic]:
 
 
 def _folders(ctx: LintContext) -> list[Diagnostic]:
-    """A clause filed in a category folder (clauses/CATEGORY/x.yaml) has that category."""
+    """A clause this change moved into a category folder (clauses/CATEGORY/x.yaml), or whose category it
+    changed, lies in the folder of its category. (validate warns about every mismatch, new or old.)"""
     found = []
-    for source in ctx.sources:
-        parts = source.path.split("/")
-        category = source.data.get("category")
-        if source.kind == "clause" and len(parts) > 2 and isinstance(category, str) and parts[1] != category:
-            found.append(Diagnostic(source.path, source.line(("category",)), "category",
-                                    f"clause '{source.data.get('id')}' lies in folder clauses/{parts[1]}/ but its "
+    for before, after in ctx.pairs:
+        parts = after.path.split("/")
+        category = after.data.get("category")
+        touched = before.path != after.path or before.data.get("category") != category
+        if after.kind == "clause" and touched and len(parts) > 2 and isinstance(category, str) \
+                and parts[1] != category:
+            found.append(Diagnostic(after.path, after.line(("category",)), "category",
+                                    f"clause '{after.data.get('id')}' lies in folder clauses/{parts[1]}/ but its "
                                     f"category is '{category}'; move the file to clauses/{category}/ or correct "
                                     f"the category", "category-folder-mismatch"))
     return found
