@@ -80,12 +80,10 @@ def lint(base: Snapshot, work: Snapshot, parents: tuple[Snapshot, ...] = (), che
     if check_library:  # the staged tree or a commit: no `validate` has looked at exactly these files
         from generator.library.validate import validate
 
-        problems += [work.locate(d) for d in validate(sources)]
+        problems += [work.locate(d) for d in validate(sources) if d.severity == "error"]  # warnings: validate's
     context = LintContext(base, work, sources, _pairs(base, work, sources), parents)
     for check in CHECKS:
         problems += check(context)
-    errors = {(d.path, d.line) for d in problems if d.code == "category-folder-mismatch"}
-    problems = [d for d in problems if not (d.code == "folder-category" and (d.path, d.line) in errors)]
     return LintResult(base.revision, len(context.changed()), tuple(problems), work.revision)
 
 
