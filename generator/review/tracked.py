@@ -27,7 +27,8 @@ from generator.render.reproducible import normalize_zip
 from generator.review.diff import opcodes, tokens
 from generator.review.wordmarks import (ListInstances, Marks, atoms, extend, replace_children, runs, simple,
                                         wrap_runs)
-from generator.review.wordview import NS, Numbering, resolve, text_of, toc_targets, w
+from generator.review.wordview import NS, Numbering, text_of, toc_targets, w
+from generator.review.wordview import resolve as resolved
 
 _PARTS = re.compile(r"word/(document|header\d*|footer\d*)\.xml")
 # What differs between two renderings without being content: list instances, bookmark names and ids.
@@ -530,12 +531,17 @@ _REF = re.compile(r"(\b(?:PAGEREF|REF)\s+)(\S+)")
 Package = tuple  # (document.xml, numbering.xml or None, styles.xml or None)
 
 
+def resolve(document: bytes, accept: bool) -> list[str]:
+    """The paragraph texts of a document.xml with every change accepted (or rejected)."""
+    return [text_of(p) for p in resolved(etree.fromstring(document), accept).iter(w("p"))]
+
+
 def outcome(package: Package, accept: bool | None) -> tuple[list, list]:
     """The paragraphs (style, level, number, text) and contents links of a document as Word shows it
     with every change accepted (True), rejected (False), or as it is (None)."""
     root = etree.fromstring(package[0])
     if accept is not None:
-        root = resolve(root, accept)
+        root = resolved(root, accept)
     numbering = Numbering(package[1], package[2])
     return numbering.lines(root), toc_targets(root, numbering)
 
