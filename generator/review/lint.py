@@ -35,7 +35,8 @@ class KindRules:
 
 
 KIND_RULES = {
-    "clause": KindRules(localized=(("title",), ("text",), ("verification",), ("followup", "kpi"))),
+    "clause": KindRules(localized=(("title",), ("text",), ("verification",), ("followup", "kpi"),
+                                   ("tender_evidence",))),
     "agreement": KindRules(localized=(("title",), ("scope",))),
     "service": KindRules(localized=(("name",), ("description",), ("processing", "purpose"), ("processing", "data"),
                                     ("processing", "subjects"), ("processing", "location"))),
