@@ -48,7 +48,9 @@ def test_the_readme_ci_job_runs_on_a_pull_request(tmp_path):
     text = clause.read_text(encoding="utf-8")
     text = text.replace("ISO/IEC 27017 och ISO/IEC 27018", "ISO/IEC 27017, ISO/IEC 27018 och ISO/IEC 27001")
     text = text.replace("ISO/IEC 27017 and ISO/IEC 27018", "ISO/IEC 27017, ISO/IEC 27018 and ISO/IEC 27001")
-    clause.write_text(text.replace("version: 1.0.0", "version: 1.1.0", 1), encoding="utf-8")
+    major, minor, _patch = re.search(r"^version: (\d+)\.(\d+)\.(\d+)$", text, re.M).groups()
+    old_version, new_version = f"{major}.{minor}.{_patch}", f"{major}.{int(minor) + 1}.0"
+    clause.write_text(text.replace(f"version: {old_version}", f"version: {new_version}", 1), encoding="utf-8")
     _git(top, "commit", "-q", "-am", "cloud: 27001 too")
     _git(top, "checkout", "-q", "main")
     _git(top, "merge", "-q", "--no-ff", "-m", "Merge feature into main", "feature")  # refs/pull/N/merge
@@ -65,7 +67,7 @@ def test_the_readme_ci_job_runs_on_a_pull_request(tmp_path):
         ran.append(step.get("name"))
     assert len(ran) == 4
     comment = (top / "diff.md").read_text(encoding="utf-8")
-    assert "| changed | clause `cloud-service-security` | 1.0.0 → 1.1.0 |" in comment
+    assert f"| changed | clause `cloud-service-security` | {old_version} → {new_version} |" in comment
     assert "**agreement `fjallby-cloud-collaboration`**" in comment
     assert "ISO/IEC 27017<ins>, ISO/IEC 27018</ins> and ISO/IEC <del>27018</del><ins>27001</ins>" in comment
     assert sorted(p.name for p in (top / "redlines").iterdir()) == [
