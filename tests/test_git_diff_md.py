@@ -88,7 +88,7 @@ def test_consequences_per_agreement(repo, klausul):
     repo.bump("alpha", "1.3.0")
     repo.commit("hall availability 2; alpha 4 h at level 3")
     md = _comment(klausul, repo, "HEAD~1", "HEAD")
-    section = md.split("#### Consequences for agreements", 1)[1]
+    section = md.split("#### Changes in the drafts", 1)[1]
     doc = _html(section)
     pilot = next(ul for p, ul in zip(doc.iter("p"), doc.iter("ul")) if "pilot" in p.text_content())
     items = [li.text_content() for li in pilot.iter("li")]
@@ -105,6 +105,6 @@ def test_a_clause_that_changes_category_moves_in_every_draft(repo, klausul):
     repo.edit("clauses/beta.yaml", "category: continuity", "category: incident-management")
     repo.bump("beta", "1.1.0")
     repo.commit("beta: incident management")
-    section = _comment(klausul, repo, "HEAD~1", "HEAD").split("#### Consequences for agreements", 1)[1]
+    section = _comment(klausul, repo, "HEAD~1", "HEAD").split("#### Changes in the drafts", 1)[1]
     items = [li.text_content() for li in _html(section).iter("li")]
     assert items == ["moves: clause beta (Recovery) from Continuity and disaster recovery to Incident management"]

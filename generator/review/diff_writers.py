@@ -177,9 +177,18 @@ def words_text(segments: tuple[Segment, ...], color: bool = False) -> str:
 
 # --- Markdown --------------------------------------------------------------------------------
 
-def render_md(diff: LibraryDiff, effects: list | None = None, effects_problem: str | None = None) -> str:
+def render_md(diff: LibraryDiff, effects: list | None = None, effects_problem: str | None = None,
+              consequences: tuple | None = None) -> str:
     """The diff as a pull-request comment: a summary table, each change with its words, added and removed
-    documents in full (collapsed), then what the change does to each agreement's draft (`effects`)."""
+    documents in full (collapsed), what the change does to each agreement's draft (`effects`), and to
+    its coverage (`consequences`, from review/consequences)."""
+    from generator.review.consequences import render_md as consequences_md
+
+    tail = "\n".join(consequences_md(consequences)) + "\n" if consequences is not None else ""
+    return _render_md(diff, effects, effects_problem) + tail
+
+
+def _render_md(diff: LibraryDiff, effects: list | None, effects_problem: str | None) -> str:
     lines = [f"### Klausul: library changes {_rev_md(diff.old)} → {_rev_md(diff.new)}", ""]
     counts = [f"**{plural.capitalize()}:** {line}" for kind, plural in PLURALS.items()
               if (line := summary(diff, kind)) is not None]
@@ -209,9 +218,9 @@ SHOWN_SENTENCES = 12  # per agreement; the rest are counted
 
 
 def effects_md(effects: list, problem: str | None = None) -> list[str]:
-    """'Consequences for agreements': per agreement, clauses that enter or leave, sentences that change,
+    """'Changes in the drafts': per agreement, clauses that enter or leave, sentences that change,
     and any further lines (coverage) — one list item each, so that other checks can add theirs."""
-    lines = ["#### Consequences for agreements", ""]
+    lines = ["#### Changes in the drafts", ""]
     if problem:
         return lines + [f"Not computed: {md_escape(problem)}"]
     if not effects:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from generator.core.errors import Diagnostic
+from generator.review.consequences import consequences, regressions
 from generator.library.load import Source
 from generator.library.translation import acknowledged
 from generator.library.validate import key_path
@@ -253,9 +254,14 @@ def _folders(ctx: LintContext) -> list[Diagnostic]:
     return found
 
 
+def _coverage(ctx: LintContext) -> list[Diagnostic]:
+    """No change leaves an agreement with a new coverage gap or an inadequate value (review/consequences)."""
+    return regressions(consequences(ctx.base, ctx.work, new_sources=ctx.sources))
+
+
 # One function per check, each from a LintContext to diagnostics: a new check is one more entry.
 CHECKS: list[Callable[[LintContext], list[Diagnostic]]] = [
-    _bumps, _merge_versions, _drift, _agreement_problems, _folders]
+    _bumps, _merge_versions, _drift, _agreement_problems, _folders, _coverage]
 
 
 def _name(source: Source) -> str:
