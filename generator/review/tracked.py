@@ -32,7 +32,9 @@ from generator.review.wordview import resolve as resolved
 
 _PARTS = re.compile(r"word/(document|header\d*|footer\d*)\.xml")
 # What differs between two renderings without being content: list instances, bookmark names and ids.
-_VOLATILE = re.compile(rb'(?<=<w:numId w:val=")\d+|_Toc\d+|(?<=w:id=")\d+')
+# Column widths too: they are fitted to the table's content (render/fit.py), so a row elsewhere in
+# the table changes them without changing this row.
+_VOLATILE = re.compile(rb'(?<=<w:numId w:val=")\d+|_Toc\d+|(?<=w:id=")\d+|(?<=<w:tcW w:w=")\d+')
 WINDOW = 20  # how far ahead a changed paragraph looks for its counterpart
 SIMILAR = 0.5  # share of words two paragraphs must have in common to be shown as one edited paragraph
 ROW_SIMILAR = 0.75  # table rows share their labels: pair them only when they are nearly the same row
@@ -128,8 +130,7 @@ def _coarse(el: etree._Element) -> tuple:
         props = el.find("w:pPr", NS)
         return ("p", _VOLATILE.sub(b"", etree.tostring(props)) if props is not None else b"")
     if el.tag == w("tbl"):
-        grid = el.find("w:tblGrid", NS)
-        return ("tbl", etree.tostring(grid) if grid is not None else b"")
+        return ("tbl", len(el.findall("w:tblGrid/w:gridCol", NS)))  # columns, not their fitted widths
     if el.tag == w("tr"):
         return ("tr", len(el.findall("w:tc", NS)))
     return (el.tag,)
