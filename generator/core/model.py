@@ -31,6 +31,8 @@ class Clause:
     path: str
     content_hash: str
     order: int = 100
+    processes_personal_data: bool = False  # the clause itself makes the Supplier process personal data
+    conflicts_with: tuple[str, ...] = ()  # clauses that may not bind the same service in one draft
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,7 @@ class Service:
     parameters: dict[str, Any]
     path: str
     processing: dict[str, dict[str, str]] | None = None  # purpose, data, subjects, location; per language
+    delivery: str = "on-premises"  # on-premises | hosted | saas
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ import cerberus
 from cerberus.errors import BasicErrorHandler
 
 from generator.core.errors import Diagnostic
+from generator.library import consistency
 from generator.library.fastschema import conforms
 from generator.library.load import Source
 from generator.library.parameters import declaration_problems, value_problem
@@ -158,6 +159,7 @@ class _CrossCheck:
                 check(source)
         for source in self.by_kind["catalog"].values():
             self._partial(source)
+        consistency.check(self.by_kind, self.add)
         return self.problems
 
     def add(self, source: Source, path: tuple, message: str, code: str, **kw) -> None:
