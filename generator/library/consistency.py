@@ -87,8 +87,10 @@ def _conflicts(agreement: Source, clauses: dict[str, Source], services: dict[str
 def _localized(source: Source) -> list[tuple[tuple, str, str]]:
     """(key path, language, text) of every text a document contributes to a draft."""
     data = source.data
-    if source.kind == "agreement":
-        return [(("scope",), data["language"], data["scope"])] if data.get("scope") else []
+    if source.kind == "agreement":  # the scope and the reasons for exclusions are printed in the draft
+        texts = [(("scope",), data["scope"])] if data.get("scope") else []
+        texts += [(("exclude", i, "reason"), e["reason"]) for i, e in enumerate(data.get("exclude") or [])]
+        return [(path, data["language"], text) for path, text in texts]
     if source.kind == "service":
         paths = [("name",), ("description",)] + [("processing", k) for k in data.get("processing") or {}]
     else:
