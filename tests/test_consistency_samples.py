@@ -82,7 +82,7 @@ def test_cloud_sample_uses_the_cloud_variants(drafts, library):
     draft = drafts[CLOUD]
     ids = {c.id for c in draft.clauses}
     cloud = {"security-contacts-and-forum-cloud", "change-notice-and-right-to-object",
-             "separation-of-duties-and-shared-test-environment", "audit-through-reports-and-inspection",
+             "continuity-plan-and-tests-cloud", "separation-of-duties-and-shared-test-environment", "audit-through-reports-and-inspection",
              "service-reporting-cloud", "subcontractor-authorisation-and-objection"}
     assert cloud <= ids
     for cid in cloud:

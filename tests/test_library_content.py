@@ -43,10 +43,10 @@ def test_raising_availability_from_1_to_3_tightens_rto_and_restore_tests(shipped
     path = shipped / "services" / "cloud-collaboration.yaml"
     agreement = "fjallby-cloud-collaboration"
     _edit(path, lambda d: d["classification"].update(availability=1))
-    low = _clause(shipped, agreement, "continuity-plan-and-tests").values
+    low = _clause(shipped, agreement, "continuity-plan-and-tests-cloud").values
     low_backup = _clause(shipped, agreement, "backup-and-restore").values
     _edit(path, lambda d: d["classification"].update(availability=3))
-    high = _clause(shipped, agreement, "continuity-plan-and-tests").values
+    high = _clause(shipped, agreement, "continuity-plan-and-tests-cloud").values
     high_backup = _clause(shipped, agreement, "backup-and-restore").values
     assert (low["rto"], high["rto"]) == ("5\u00a0days", "8\u00a0hours")
     assert low_backup["restore_tests"] != high_backup["restore_tests"]
