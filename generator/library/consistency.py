@@ -19,17 +19,25 @@ Add = Callable[..., None]  # _CrossCheck.add(source, path, message, code, line=.
 
 
 def check(by_kind: dict[str, dict[str, Source]], add: Add) -> None:
-    """Add every consistency problem of the schema-valid documents through `add`."""
+    """Add every consistency problem between the schema-valid documents through `add`."""
     clauses, services = by_kind["clause"], by_kind["service"]
     for clause in clauses.values():
         _conflict_refs(clause, clauses, add)
         if clause.data.get("processes_personal_data") and clause.data["status"] == "approved":
             _personal_data(clause, services, add)
-        _forums(clause, add)
-    for source in [*clauses.values(), *services.values(), *by_kind["agreement"].values()]:
+    declaring = {cid: c for cid, c in clauses.items() if c.data.get("conflicts_with")}
+    if declaring:
+        for agreement in by_kind["agreement"].values():
+            _conflicts(agreement, declaring, clauses, services, add)
+
+
+def check_document(source: Source, add: Add) -> None:
+    """Add the problems one schema-valid document has on its own: names of defined roles and forums,
+    and forums its delivery models lack. Kept per file so the validation cache and workers carry it."""
+    if source.kind in ("clause", "service", "agreement"):
         _names(source, add)
-    for agreement in by_kind["agreement"].values():
-        _conflicts(agreement, clauses, services, add)
+    if source.kind == "clause":
+        _forums(source, add)
 
 
 def _selects(clause: Source, service: Source) -> bool:
@@ -56,7 +64,8 @@ def _conflict_refs(clause: Source, clauses: dict[str, Source], add: Add) -> None
             add(clause, ("conflicts_with", i), f"unknown clause '{other}'", "unknown-reference")
 
 
-def _conflicts(agreement: Source, clauses: dict[str, Source], services: dict[str, Source], add: Add) -> None:
+def _conflicts(agreement: Source, declaring: dict[str, Source], clauses: dict[str, Source],
+               services: dict[str, Source], add: Add) -> None:
     """Mutually exclusive clauses may not bind the same service in one draft; reported at the clause
     that declares the conflict (the one with the lower id when both do)."""
     data = agreement.data
@@ -69,8 +78,8 @@ def _conflicts(agreement: Source, clauses: dict[str, Source], services: dict[str
         selected = [s for s in ids if _selects(c, services[s])]
         return bound_services(cid, c.data["status"], selected, ids, include, excluded)
 
-    for cid, clause in clauses.items():
-        for i, other in enumerate(clause.data.get("conflicts_with") or []):
+    for cid, clause in declaring.items():
+        for i, other in enumerate(clause.data["conflicts_with"]):
             if other not in clauses or other == cid:
                 continue
             if other < cid and cid in (clauses[other].data.get("conflicts_with") or []):

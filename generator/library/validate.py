@@ -45,7 +45,7 @@ def validate(sources: list[Source]) -> list[Diagnostic]:
         problems += found
         if not found:
             valid.append(source)
-    return problems + cross_check(valid)
+    return problems + [d for source in valid for d in document_problems(source)] + cross_check(valid)
 
 
 def cross_check(sources: list[Source]) -> list[Diagnostic]:
@@ -132,6 +132,14 @@ def _string_problems(source: Source, value: Any, path: tuple) -> list[Diagnostic
         return [_diag(source, path, f"character U+{ord(bad.group()):04X} is not allowed in a document",
                       "forbidden-character")]
     return []
+
+
+def document_problems(source: Source) -> list[Diagnostic]:
+    """What a schema-valid document gets wrong on its own beyond the schema (see `consistency`)."""
+    found: list[Diagnostic] = []
+    consistency.check_document(source, lambda src, path, message, code, **kw: found.append(
+        _diag(src, path, message, code, **kw)))
+    return found
 
 
 # --- cross-file -------------------------------------------------------------------------------
