@@ -73,6 +73,7 @@ class Catalog:
     version: str
     items: tuple[CatalogItem, ...]
     path: str
+    baseline: bool = False  # a minimum list: every agreement that lists it should meet every item
 
 
 @dataclass(frozen=True)
@@ -115,6 +116,8 @@ class AgreementSpec:
     path: str
     start_date: str | None = None
     line: int = 1  # where the agreement's mapping starts, for messages about a missing key
+    services_line: int = 1  # where `services:` is, for messages about what the services select
+    catalogs_line: int = 1  # where `catalogs:` is, for messages about what the draft leaves uncovered
 
 
 @dataclass

@@ -8,7 +8,7 @@ import os
 from generator import __version__
 from generator.draft.coverage import coverage
 from generator.draft.followup import plan
-from generator.core.errors import BuildError, UsageError
+from generator.core.errors import BuildError, Diagnostic, UsageError
 from generator.core.i18n import CATEGORIES, FORUMS, FREQUENCIES, LABELS, join_words, pick
 from generator.draft.markup import parse, resolve
 from generator.core.model import Paragraph, Styled, Text
@@ -29,6 +29,8 @@ def assemble(library: Library, agreement_id: str) -> Draft:
     excluded = {e.clause for e in spec.exclude if e.clause}
     chosen = [c for c in _ordered(library.clauses.values()) if c.id not in excluded]
     drafted = tuple(d for c in chosen if (d := _draft_clause(c, spec, services)) is not None)
+    if not drafted:
+        raise _hollow(spec)
     _check_security_protection(library, spec, services, drafted)
     excluded_covers = {cid: library.clauses[cid].covers for cid in excluded}
     sections = _sections(drafted, lang)
@@ -44,6 +46,13 @@ def assemble(library: Library, agreement_id: str) -> Draft:
         generator_version=__version__,
         start_date=spec.start_date, followup=plan(sections, spec.start_date, lang),
     )
+
+
+def _hollow(spec: AgreementSpec) -> BuildError:
+    """An agreement that selects no clause would be a contract without obligations: refuse it."""
+    message = (f"agreement '{spec.id}' selects no clause: no approved clause applies to its services "
+               f"({', '.join(spec.services)}) and none is included, or every one is excluded")
+    return BuildError(message, [Diagnostic(spec.path, spec.services_line, "services", message, "empty-agreement")])
 
 
 def _check_security_protection(library: Library, spec: AgreementSpec, services: list[Service],

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import replace
 from pathlib import Path
 
 from generator.core.errors import Diagnostic, KlausulError, LibraryError, UsageError
+from generator.library.extend import resolve_overrides
 from generator.library.load import KINDS
 from generator.core.model import AgreementSpec, Catalog, CatalogItem, Clause, Exclusion, Library, Party, Service
 
@@ -46,8 +48,13 @@ def open_sources(root: Path, sources: list, problems: list[Diagnostic], where: s
 
 def typed(root: Path, sources: list) -> Library:
     library = Library(root=str(root))
-    for source in sources:
+    documents, _problems = resolve_overrides([s for s in sources if s.kind != "library"])
+    for source in documents:
         _add(library, source.kind, source.data, source.path, source.line(()))
+        if source.kind == "agreement":
+            spec = library.agreements[source.data["id"]]
+            library.agreements[spec.id] = replace(spec, services_line=source.line(("services",)),
+                                                  catalogs_line=source.line(("catalogs",)))
     return library
 
 
@@ -77,7 +84,8 @@ def _add(library: Library, kind: str, d: dict, path: str, line: int) -> None:
         items = tuple(CatalogItem(i["id"], i["title"], i["text"], i["reference"], i.get("verify", False),
                                   tuple(i.get("partial") or ()))
                       for i in d["items"])
-        library.catalogs[d["id"]] = Catalog(d["id"], d["title"], d["source"], str(d["version"]), items, path)
+        library.catalogs[d["id"]] = Catalog(d["id"], d["title"], d["source"], str(d["version"]), items, path,
+                                            baseline=d.get("baseline", False))
     else:
         library.agreements[d["id"]] = AgreementSpec(
             id=d["id"], title=d["title"], version=d["version"], status=d.get("status", "draft"),
