@@ -34,8 +34,7 @@ def check(by_kind: dict[str, dict[str, Source]], add: Add) -> None:
 def check_document(source: Source, add: Add) -> None:
     """Add the problems one schema-valid document has on its own: names of defined roles and forums,
     and forums its delivery models lack. Kept per file so the validation cache and workers carry it."""
-    if source.kind in ("clause", "service", "agreement"):
-        _names(source, add)
+    _names(source, add)
     if source.kind == "clause":
         _forums(source, add)
 
@@ -100,8 +99,13 @@ def _localized(source: Source) -> list[tuple[tuple, str, str]]:
         texts = [(("scope",), data["scope"])] if data.get("scope") else []
         texts += [(("exclude", i, "reason"), e["reason"]) for i, e in enumerate(data.get("exclude") or [])]
         return [(path, data["language"], text) for path, text in texts]
-    if source.kind == "service":
+    if source.kind == "catalog":  # item titles and paraphrases are printed in the coverage checklist
+        paths = [("items", i, field) for i, item in enumerate(data["items"]) for field in ("title", "text")
+                 if field in item]
+    elif source.kind == "service":
         paths = [("name",), ("description",)] + [("processing", k) for k in data.get("processing") or {}]
+    elif source.kind != "clause":  # e.g. the library's settings file: nothing of it is printed
+        return []
     else:
         paths = [("title",), ("text",), ("verification",)] + ([("followup", "kpi")] if "followup" in data else [])
         params = data.get("parameters") or {}
