@@ -12,6 +12,28 @@ from typing import Any, Union
 # --- the library, typed ---------------------------------------------------------------------
 
 @dataclass(frozen=True)
+class Fallback:
+    """An approved alternative wording of a clause: label, obligation, text per language, own bounds."""
+
+    label: dict[str, str]
+    obligation: str
+    text: dict[str, str]
+    bounds: dict[str, dict[str, Any]] = field(default_factory=dict)  # parameter → {min, max}
+
+
+@dataclass(frozen=True)
+class Acceptance:
+    """An outcome agreed for one clause: its fallback number (1-based) and/or a parameter value."""
+
+    clause: str
+    fallback: int | None = None
+    parameter: str | None = None
+    value: Any = None
+    service: str | None = None  # the value for this service only
+    note: str | None = None
+
+
+@dataclass(frozen=True)
 class Clause:
     """One validated clause file."""
 
@@ -33,6 +55,7 @@ class Clause:
     order: int = 100
     processes_personal_data: bool = False  # the clause itself makes the Supplier process personal data
     conflicts_with: tuple[str, ...] = ()  # clauses that may not bind the same service in one draft
+    fallbacks: tuple[Fallback, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -118,6 +141,7 @@ class AgreementSpec:
     line: int = 1  # where the agreement's mapping starts, for messages about a missing key
     services_line: int = 1  # where `services:` is, for messages about what the services select
     catalogs_line: int = 1  # where `catalogs:` is, for messages about what the draft leaves uncovered
+    accept: tuple[Acceptance, ...] = ()  # outcomes agreed in negotiation
 
 
 @dataclass
@@ -221,6 +245,7 @@ class DraftClause:
     path: str
     followup_every: str | None = None  # the schema's frequency key, for computing due dates
     followup_by: str = "supplier"
+    fallback: int | None = None  # the accepted fallback wording (1-based) the text is, if any
 
 
 @dataclass(frozen=True)
