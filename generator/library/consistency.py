@@ -111,6 +111,7 @@ def _localized(source: Source) -> list[tuple[tuple, str, str]]:
         params = data.get("parameters") or {}
         paths += [("parameters", n, "label") for n in params]
         paths += [("parameters", n, "choices", c) for n, d in params.items() for c in d.get("choices") or {}]
+        paths += [("fallbacks", i, "text") for i in range(len(data.get("fallbacks") or ()))]  # may be signed
     found = []
     for path in paths:
         texts = data
@@ -129,8 +130,11 @@ def _names(source: Source, add: Add) -> None:
 
 def _forums(clause: Source, add: Add) -> None:
     models = (clause.data.get("applies_to") or {}).get("delivery") or DELIVERY_MODELS
-    for lang, text in clause.data["text"].items():
-        path = ("text", lang)
+    texts = [(("text", lang), text) for lang, text in clause.data["text"].items()]
+    texts += [(("fallbacks", i, "text", lang), text) for i, f in enumerate(clause.data.get("fallbacks") or ())
+              for lang, text in f["text"].items()]
+    for path, text in texts:
+        lang = path[-1]
         for offset, words, forum in forums_named(text, lang):
             missing = [m for m in models if m not in FORUM_MODELS[forum]]
             if missing:
