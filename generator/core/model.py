@@ -56,6 +56,7 @@ class Clause:
     processes_personal_data: bool = False  # the clause itself makes the Supplier process personal data
     conflicts_with: tuple[str, ...] = ()  # clauses that may not bind the same service in one draft
     fallbacks: tuple[Fallback, ...] = ()
+    tender_evidence: dict[str, str] | None = None  # what a bidder submits with the tender, per language
 
 
 @dataclass(frozen=True)
@@ -195,6 +196,7 @@ class Paragraph:
 class ListBlock:
     ordered: bool
     items: tuple[tuple["Block", ...], ...]
+    start: int = 1  # the first item's number; a requirement split inside a list continues its numbering
 
 
 @dataclass(frozen=True)
@@ -246,6 +248,7 @@ class DraftClause:
     followup_every: str | None = None  # the schema's frequency key, for computing due dates
     followup_by: str = "supplier"
     fallback: int | None = None  # the accepted fallback wording (1-based) the text is, if any
+    tender_evidence: str | None = None  # what a bidder submits with the tender (procurement)
 
 
 @dataclass(frozen=True)

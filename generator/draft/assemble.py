@@ -142,9 +142,7 @@ def _draft_clause(clause: Clause, spec: AgreementSpec, services: list[Service]) 
         raise BuildError(f"{clause.path}: clause '{clause.id}': placeholder '{{{{ {exc.args[0]} }}}}' "
                          f"has no value") from None
     if len(selected) < len(services):  # say which services a clause binds when it is not all of them
-        names = join_words([s.name[lang] for s in selected], lang)
-        blocks = (Paragraph((Styled("emphasis", (Text(LABELS[lang]["applies_to"].format(services=names)),)),)),
-                  *blocks)
+        blocks = (applies_note([s.name[lang] for s in selected], lang), *blocks)
     followup = clause.followup or {}
     return DraftClause(
         id=clause.id, version=clause.version, status=clause.status, category=clause.category,
@@ -158,7 +156,14 @@ def _draft_clause(clause: Clause, spec: AgreementSpec, services: list[Service]) 
         content_hash=clause.content_hash, path=clause.path,
         followup_every=followup.get("frequency"), followup_by=followup.get("by", "supplier"),
         fallback=fallback,
+        tender_evidence=clause.tender_evidence[lang] if clause.tender_evidence else None,
     )
+
+
+def applies_note(names: list[str], lang: str) -> Paragraph:
+    """The first paragraph of a clause that binds only some services: 'Punkten gäller A och B.'"""
+    sentence = LABELS[lang]["applies_to"].format(services=join_words(names, lang))
+    return Paragraph((Styled("emphasis", (Text(sentence),)),))
 
 
 def _values(clause: Clause, spec: AgreementSpec, services: list[Service], accepted: list = ()) -> dict[str, str]:

@@ -76,7 +76,8 @@ def _add(library: Library, kind: str, d: dict, path: str, line: int) -> None:
             processes_personal_data=d.get("processes_personal_data", False),
             conflicts_with=tuple(d.get("conflicts_with") or ()),
             fallbacks=tuple(Fallback(f["label"], f["obligation"], f["text"], f.get("parameters") or {})
-                            for f in d.get("fallbacks") or ()))
+                            for f in d.get("fallbacks") or ()),
+            tender_evidence=d.get("tender_evidence"))
     elif kind == "service":
         library.services[d["id"]] = Service(
             id=d["id"], type=d["type"], name=d["name"], description=d["description"],
