@@ -8,15 +8,16 @@ from dataclasses import replace
 
 from generator import __version__
 from generator.draft.coverage import coverage
+from generator.draft.overrides import overrides
 from generator.draft.followup import plan
 from generator.core.errors import BuildError, Diagnostic, UsageError
 from generator.core.i18n import CATEGORIES, FORUMS, FREQUENCIES, LABELS, join_words, pick
 from generator.draft.markup import parse, resolve
 from generator.core.model import Paragraph, Styled, Text
 from generator.core.model import AgreementSpec, Clause, Draft, DraftClause, Library, Section, Service, ServiceRow
-from generator.library.applicability import bound_services, selects
+from generator.library.applicability import bound_services
 from generator.library.terms import forum_in
-from generator.library.parameters import ASPECTS, format_value, value_for_service
+from generator.library.parameters import ASPECTS, format_value, selects, value_for_service
 
 
 def assemble(library: Library, agreement_id: str) -> Draft:
@@ -42,8 +43,9 @@ def assemble(library: Library, agreement_id: str) -> Draft:
         parties=spec.parties,
         services=tuple(_service_row(s, lang) for s in services),
         sections=sections,
-        coverage=coverage([library.catalogs[c] for c in spec.catalogs], drafted, spec.exclude,
-                          excluded_covers, lang),
+        coverage=coverage([library.catalogs[c] for c in spec.catalogs], drafted, spec, services,
+                          library.clauses, excluded_covers),
+        overrides=overrides(drafted, spec, services, library.clauses),
         excluded_clauses=tuple(e for e in spec.exclude if e.clause),
         generator_version=__version__,
         start_date=spec.start_date, followup=plan(sections, spec.start_date, lang),
@@ -113,7 +115,7 @@ def draft_date() -> str:
 
 def applies(clause: Clause, service: Service) -> bool:
     """Whether the clause's applicability rules select this service."""
-    return selects(clause.applies_to, service.type, service.classification, service.personal_data, service.delivery)
+    return selects(clause.applies_to, service)
 
 
 def _ordered(clauses) -> list[Clause]:

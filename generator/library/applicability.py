@@ -5,9 +5,9 @@ One place for the rules, so that assembly and the library's consistency checks s
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Mapping, NamedTuple
 
-from generator.library.parameters import classification_level
+from generator.library.parameters import selects as selects_service
 
 # How a service is delivered: the supplier operates the customer's own environment; a dedicated
 # environment at the supplier; a multi-tenant cloud service (SaaS) shared with other customers.
@@ -15,18 +15,19 @@ DELIVERY_MODELS = ("on-premises", "hosted", "saas")
 DEFAULT_DELIVERY = "on-premises"
 
 
+class _Facts(NamedTuple):
+    """What applicability rules look at in a service, taken from a raw service document."""
+
+    type: str
+    classification: Mapping[str, int]
+    personal_data: bool
+    delivery: str
+
+
 def selects(rules: Mapping[str, Any], service_type: str, classification: Mapping[str, int],
             personal_data: bool, delivery: str) -> bool:
     """Whether applicability rules (a clause's `applies_to`) select a service with these properties."""
-    if "service_types" in rules and service_type not in rules["service_types"]:
-        return False
-    if "delivery" in rules and delivery not in rules["delivery"]:
-        return False
-    if any(classification_level(a, classification) < n for a, n in (rules.get("min_level") or {}).items()):
-        return False
-    if any(classification_level(a, classification) > n for a, n in (rules.get("max_level") or {}).items()):
-        return False
-    return rules.get("personal_data") in (None, personal_data)
+    return selects_service(rules, _Facts(service_type, classification, personal_data, delivery))
 
 
 def bound_services(clause_id: str, status: str, selected: Iterable[str], services: list[str],
