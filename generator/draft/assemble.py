@@ -16,9 +16,11 @@ from generator.draft.markup import parse, resolve
 from generator.core.model import Paragraph, Styled, Text
 from generator.core.model import AgreementSpec, Clause, Draft, DraftClause, Library, Section, Service, ServiceRow
 from generator.draft.forums import forum_problems
-from generator.draft.kpi import customer_duties, kpi_with_target, reported_to
+from generator.draft.kpi import customer_duties, kpi_with_target
 from generator.draft.values import resolve_values, summary, with_value_tables
 from generator.library.parameters import ASPECTS, selects
+from generator.library.applicability import bound_services
+from generator.library.terms import forum_in
 
 
 def assemble(library: Library, agreement_id: str) -> Draft:
@@ -131,10 +133,9 @@ def _ordered(clauses) -> list[Clause]:
 
 def _draft_clause(clause: Clause, spec: AgreementSpec, services: list[Service]) -> DraftClause | None:
     # Approved clauses come in by their rules; draft and retired ones only when the agreement names them.
-    explicit = clause.id in spec.include
-    selected = [s for s in services if applies(clause, s)] if clause.status == "approved" else []
-    if explicit:
-        selected = selected or services
+    bound = bound_services(clause.id, clause.status, [s.id for s in services if applies(clause, s)],
+                           [s.id for s in services], spec.include, ())
+    selected = [s for s in services if s.id in bound]
     if not selected:
         return None
     lang = spec.language
@@ -161,7 +162,9 @@ def _draft_clause(clause: Clause, spec: AgreementSpec, services: list[Service]) 
         verification=clause.verification[lang],
         followup_kpi=kpi_with_target(followup, values, varying, selected, lang) if followup else None,
         followup_frequency=pick(FREQUENCIES[followup["frequency"]], lang) if followup else None,
-        followup_forum=reported_to(followup, lang),
+        followup_forum=pick(FORUMS[forum], lang) if (forum := forum_in(followup.get("forum"),
+                                                                       [s.delivery for s in selected]))
+        else (followup["recipient"][lang] if followup.get("recipient") else None),  # a named recipient
         content_hash=clause.content_hash, path=clause.path,
         followup_every=followup.get("frequency"), followup_by=followup.get("by", "supplier"),
         customer_duties=customer_duties(clause.customer_duties, lang),

@@ -37,13 +37,6 @@ def kpi_with_target(followup: Mapping[str, Any], values: Mapping[str, str], vary
     return f"{kpi} {labels['target']}{measure}: {stated}."
 
 
-def reported_to(followup: Mapping[str, Any], lang: str) -> str | None:
-    """The forum the follow-up is handled in, or the named recipient it goes to."""
-    if followup.get("forum"):
-        return pick(FORUMS[followup["forum"]], lang)
-    return followup["recipient"][lang] if followup.get("recipient") else None
-
-
 def customer_duties(duties: tuple[Mapping[str, Any], ...], lang: str) -> tuple[CustomerDuty, ...]:
     """The Customer's duties under a clause, in the draft's language."""
     return tuple(CustomerDuty(d["what"][lang], d["frequency"], pick(FREQUENCIES[d["frequency"]], lang),
