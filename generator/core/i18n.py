@@ -87,7 +87,7 @@ LABELS = {
         "clause_no": "Punkt", "what": "Vad följs upp", "evidence": "Underlag", "by": "Ansvarig",
         "forum": "Forum", "frequency": "Frekvens", "first_due": "Första tillfälle",
         "forum_or_recipient": "Forum eller mottagare",
-        "by_supplier": "Leverantören", "by_customer": "Kunden", "by_joint": "Parterna gemensamt",
+        "security_contact": "Kundens kontaktperson för informationssäkerhet", "by_supplier": "Leverantören", "by_customer": "Kunden", "by_joint": "Parterna gemensamt",
         "start_date": "Startdatum", "on_event": "vid händelse",
     },
     "en": {
@@ -172,7 +172,7 @@ LABELS = {
         "clause_no": "Clause", "what": "What is followed up", "evidence": "Evidence", "by": "By",
         "forum": "Forum", "frequency": "Frequency", "first_due": "First due",
         "forum_or_recipient": "Forum or recipient",
-        "by_supplier": "Supplier", "by_customer": "Customer", "by_joint": "Both parties",
+        "security_contact": "the Customer's contact for information security", "by_supplier": "Supplier", "by_customer": "Customer", "by_joint": "Both parties",
         "start_date": "Start date", "on_event": "on each event",
     },
 }

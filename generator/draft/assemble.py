@@ -20,7 +20,8 @@ from generator.draft.kpi import customer_duties, kpi_with_target
 from generator.draft.values import resolve_values, summary, with_value_tables
 from generator.library.parameters import ASPECTS, selects
 from generator.library.applicability import bound_services
-from generator.library.terms import forum_in
+from generator.library.followup_rules import MONTHS
+from generator.library.terms import SUBSTITUTE_MONTHS, forum_in
 
 
 def assemble(library: Library, agreement_id: str) -> Draft:
@@ -162,15 +163,28 @@ def _draft_clause(clause: Clause, spec: AgreementSpec, services: list[Service]) 
         verification=clause.verification[lang],
         followup_kpi=kpi_with_target(followup, values, varying, selected, lang) if followup else None,
         followup_frequency=pick(FREQUENCIES[followup["frequency"]], lang) if followup else None,
-        followup_forum=pick(FORUMS[forum], lang) if (forum := forum_in(followup.get("forum"),
-                                                                       [s.delivery for s in selected]))
-        else (followup["recipient"][lang] if followup.get("recipient") else None),  # a named recipient
+        followup_forum=_followup_place(followup, [s.delivery for s in selected], lang),
         content_hash=clause.content_hash, path=clause.path,
         followup_every=followup.get("frequency"), followup_by=followup.get("by", "supplier"),
         customer_duties=customer_duties(clause.customer_duties, lang),
         fallback=fallback,
         tender_evidence=clause.tender_evidence[lang] if clause.tender_evidence else None,
     )
+
+
+def _followup_place(followup: dict, models: list[str], lang: str) -> str | None:
+    """Where the follow-up happens: its forum, the forum that stands in for it in these delivery models
+    when that forum meets often enough, else the Customer's contact for information security."""
+    if not followup:
+        return None
+    if followup.get("recipient"):
+        return followup["recipient"][lang]
+    forum = forum_in(followup.get("forum"), models)
+    if forum is None:
+        return None
+    if forum != followup["forum"] and MONTHS.get(followup["frequency"], 3) % SUBSTITUTE_MONTHS:
+        return LABELS[lang]["security_contact"]  # more often than the stand-in forum meets
+    return pick(FORUMS[forum], lang)
 
 
 def applies_note(names: list[str], lang: str) -> Paragraph:

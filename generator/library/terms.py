@@ -67,6 +67,7 @@ FORUM_MODELS = {
     "change-advisory-board": ("on-premises", "hosted"),
 }
 SUBSTITUTE_FORUM = "security-forum"
+SUBSTITUTE_MONTHS = 3  # the security forum meets at least quarterly at every level of the shipped library
 
 # How clause text names each forum, per language: the defined name as a term of its own.
 FORUM_NAMES = {
