@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import bisect
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
@@ -48,11 +50,17 @@ class Source:
 
     def text_line(self, key_path: KeyPath, offset: int) -> int:
         """Line of character `offset` inside the string value at key_path."""
+        return self.text_lines(key_path)(offset)
+
+    def text_lines(self, key_path: KeyPath) -> Callable[[int], int]:
+        """A function from offset to line in the string at key_path; one pass over the string, so
+        asking for thousands of offsets stays linear (counting newlines per offset was quadratic)."""
         value = self.data
         for key in key_path:
             value = value[key]
         first = self.line(key_path) + (1 if key_path in self.block_scalars else 0)
-        return first + value[:offset].count("\n")
+        breaks = [m.start() for m in re.finditer("\n", value)]
+        return lambda offset: first + bisect.bisect_left(breaks, offset)
 
 
 class _YamlProblem(Exception):

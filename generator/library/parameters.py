@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any, Mapping
 
@@ -26,6 +27,8 @@ def value_problem(decl: Mapping[str, Any], value: Any) -> str | None:
     numeric = (int,) if kind == "integer" else (int, float)
     if isinstance(value, bool) or not isinstance(value, numeric):
         return f"{value!r} must be {'an integer' if kind == 'integer' else 'a number'}"
+    if not math.isfinite(value):  # NaN passes every comparison; infinity reads as "inf" in a contract
+        return f"{value!r} is not a finite number"
     if decl.get("min") is not None and value < decl["min"]:
         return f"{value} is below the minimum {decl['min']}"
     if decl.get("max") is not None and value > decl["max"]:
@@ -45,6 +48,9 @@ def declaration_problems(decl: Mapping[str, Any]) -> list[tuple[tuple, str]]:
         problems += [((k,), f"`{k}` only belongs to integer and number parameters") for k in ("unit", "min", "max") if k in decl]
     if ("levels" in decl) != ("level_from" in decl):
         problems.append((("levels",) if "levels" in decl else ("level_from",), "`levels` and `level_from` go together"))
+    for bound in ("min", "max"):
+        if isinstance(decl.get(bound), float) and not math.isfinite(decl[bound]):
+            problems.append(((bound,), f"{bound} {decl[bound]!r} is not a finite number"))
     if decl.get("min") is not None and decl.get("max") is not None and decl["min"] > decl["max"]:
         problems.append((("min",), "min is greater than max"))
     return problems

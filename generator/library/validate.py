@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import difflib
+import math
 import re
+import unicodedata
 from collections import defaultdict
 from typing import Any, Iterable
 
@@ -11,7 +13,9 @@ import cerberus
 from cerberus.errors import BasicErrorHandler
 
 from generator.core.errors import Diagnostic
+from generator.core.text import INVISIBLE
 from generator.library.fastschema import conforms
+from generator.library.limits import MAX_ID, MAX_NESTING, nesting
 from generator.library.load import Source
 from generator.library.parameters import declaration_problems, value_problem
 from generator.core.placeholders import scan
@@ -129,7 +133,11 @@ def _string_problems(source: Source, value: Any, path: tuple) -> list[Diagnostic
         return [d for i, v in enumerate(value) for d in _string_problems(source, v, path + (i,))]
     if isinstance(value, str) and (bad := _FORBIDDEN.search(value)):
         return [_diag(source, path, f"character U+{ord(bad.group()):04X} is not allowed in a document",
-                      "forbidden-character")]
+                      "forbidden-character", line=source.text_line(path, bad.start()))]
+    if isinstance(value, str) and (bad := INVISIBLE.search(value)):
+        name = unicodedata.name(bad.group(), "control character")
+        return [_diag(source, path, f"invisible character U+{ord(bad.group()):04X} ({name}) can hide or "
+                      "reorder text; remove it", "invisible-character", line=source.text_line(path, bad.start()))]
     return []
 
 
@@ -167,6 +175,9 @@ class _CrossCheck:
         for source in self.sources:
             known = self.by_kind[source.kind]
             ident = source.data["id"]
+            if len(ident) > MAX_ID:  # the id names the output files, which must fit a file name
+                self.add(source, ("id",), f"id is {len(ident)} characters long; at most {MAX_ID} are allowed",
+                         "id-too-long")
             if ident in known:
                 first = known[ident]
                 self.add(source, ("id",), f"{source.kind} id '{ident}' is already used by "
@@ -236,17 +247,27 @@ class _CrossCheck:
                     self.add(source, path + (lang,), f"'{lang}' text but `languages` does not declare {lang}",
                              "undeclared-language")
 
+    def _nesting(self, source: Source, path: tuple) -> None:
+        text = source.data
+        for step in path:
+            text = text[step]
+        if deep := nesting(text):
+            self.add(source, path, f"lists or quotes nested {deep[1]} levels deep; at most {MAX_NESTING} are "
+                     "allowed", "nesting-too-deep", line=source.text_line(path, deep[0]))
+
     def _placeholders(self, source: Source, lang: str, params: dict) -> set[str]:
         text = source.data["text"][lang]
         names, refused = scan(text)
         path = ("text", lang)
+        self._nesting(source, path)
+        line_at = source.text_lines(path)
         for snippet, offset in refused:
             self.add(source, path, f"only plain {{{{ name }}}} placeholders are allowed, found '{snippet}'",
-                     "template-syntax", line=source.text_line(path, offset))
+                     "template-syntax", line=line_at(offset))
         for name, offset in names:
             if name not in params:
                 self.add(source, path, f"placeholder '{{{{ {name} }}}}' is not a declared parameter",
-                         "placeholder-undeclared", line=source.text_line(path, offset))
+                         "placeholder-undeclared", line=line_at(offset))
         return {name for name, _ in names}
 
     def _declaration(self, source: Source, name: str, decl: dict) -> None:
@@ -279,6 +300,11 @@ class _CrossCheck:
 
     def _agreement(self, source: Source) -> None:
         data = source.data
+        if "scope" in data:
+            self._nesting(source, ("scope",))
+        for field in ("services", "catalogs", "include"):
+            self._repeats(source, (field,), data.get(field) or [])
+        self._repeats(source, ("exclude",), [e.get("clause") or e.get("item") for e in data.get("exclude") or []])
         self._refs(source, ("services",), data["services"], "service")
         self._refs(source, ("catalogs",), data["catalogs"], "catalog")
         self._refs(source, ("include",), data.get("include") or [], "clause")
@@ -318,6 +344,15 @@ class _CrossCheck:
                 if missing:
                     self.add(source, ("language",), f"{kind} '{ident}' has no '{lang}' text for "
                              f"{', '.join(missing[:3])} ({other.path})", "missing-translation")
+
+    def _repeats(self, source: Source, path: tuple, ids: list) -> None:
+        """A list of ids names each one once: a repeat would put the same text twice into the draft."""
+        first: dict = {}
+        for i, ident in enumerate(ids):
+            if ident in first:
+                self.add(source, path + (i,), f"'{ident}' is listed twice (first as item {first[ident]})",
+                         "duplicate-entry")
+            first.setdefault(ident, i)
 
     def _refs(self, source: Source, path: tuple, ids: list[str], kind: str, indexed: bool = True) -> None:
         known = self.by_kind[kind]
