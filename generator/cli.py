@@ -7,11 +7,14 @@ start fast. Every user error is a KlausulError and is turned into a message and 
 
 from __future__ import annotations
 
+import errno
+import os
+import sys
 from pathlib import Path
 
 import click
 
-from generator.core.errors import EXIT_INTERNAL, EXIT_PROBLEMS, KlausulError
+from generator.core.errors import EXIT_INTERNAL, EXIT_OUTPUT, EXIT_PROBLEMS, KlausulError
 
 
 class _Klausul(click.Group):
@@ -19,7 +22,10 @@ class _Klausul(click.Group):
 
     def invoke(self, ctx: click.Context):
         try:
-            return super().invoke(ctx)
+            try:
+                return super().invoke(ctx)
+            finally:  # a full disk shows here, not at interpreter exit (which would exit 120)
+                sys.stdout.flush()
         except KlausulError as exc:
             from generator.report import print_error
 
@@ -31,17 +37,32 @@ class _Klausul(click.Group):
         except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
         except BrokenPipeError:  # the reader went away (`klausul ... | head`): not an error of ours
-            import os
-            import sys
-
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            _drop_stdout()
             ctx.exit(0)
+        except OSError as exc:
+            if exc.errno not in _MEDIUM_ERRORS:
+                return self._internal(ctx)
+            _drop_stdout()  # stdout itself cannot be written (no file of ours failed: those are OutputErrors)
+            click.echo(f"klausul: cannot write the output to stdout ({exc.strerror})", err=True)
+            ctx.exit(EXIT_OUTPUT)
         except Exception:  # a bug: say so plainly, and show the details only when asked
-            if ctx.params.get("debug"):
-                raise
-            click.echo("klausul: internal error; please report it with the output of the same "
-                       "command run with --debug", err=True)
-            ctx.exit(EXIT_INTERNAL)
+            return self._internal(ctx)
+
+    @staticmethod
+    def _internal(ctx: click.Context):
+        if ctx.params.get("debug"):
+            raise
+        click.echo("klausul: internal error; please report it with the output of the same "
+                   "command run with --debug", err=True)
+        ctx.exit(EXIT_INTERNAL)
+
+
+_MEDIUM_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO}
+
+
+def _drop_stdout() -> None:
+    """Point stdout at /dev/null, so that the buffered rest is not written (and failing) at exit."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 @click.group(cls=_Klausul, context_settings={"help_option_names": ["-h", "--help"]})

@@ -120,6 +120,11 @@ def deliver(data: bytes, output: Path | None, default: Path, text: bool) -> None
     if output is None and text:
         click.echo(data.decode("utf-8"), nl=False)
         return
+    if output is not None and str(output) == "-":  # `-o -`: stdout, for text and binary files alike
+        stream = click.get_binary_stream("stdout")
+        stream.write(data)
+        stream.flush()
+        return
     target = output or default
     (written,) = write_files(target.parent, {target.name: data})
     click.echo(f"wrote {written}", err=True)

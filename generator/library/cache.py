@@ -25,7 +25,7 @@ from pathlib import Path
 
 from generator.core.errors import Diagnostic
 from generator.library import cache_codec
-from generator.library.load import Source, library_files, load_blobs
+from generator.library.load import Source, Unreadable, load_blobs, read_library
 from generator.library.schema import schema_dir
 
 FORMAT = 2  # bump when the stored layout changes (2: JSON instead of pickle)
@@ -59,7 +59,7 @@ def cache_file(root: Path) -> Path:
 def load_checked(root: Path) -> tuple[list[Source], list[Diagnostic]]:
     """Every file parsed and checked (YAML problems, then schema problems, then cross-file problems),
     through the cache when it is on; the same answer as without it."""
-    files = [(file.relative_to(root).as_posix(), kind, file.read_bytes()) for kind, file in library_files(root)]
+    files = read_library(root)
     if not enabled():
         sources, problems, _cross = _combine(_check_many(files), None)
         return sources, problems
@@ -124,7 +124,9 @@ def _check_file(file: tuple[str, str, bytes]) -> Entry:
 
 def _key(prefix: bytes, rel: str, kind: str, raw: bytes) -> str:
     digest = hashlib.sha256(prefix)
-    for part in (rel.encode("utf-8"), kind.encode("ascii"), raw):
+    # An unreadable file's stand-in has a fourth part, so its key is never that of real bytes.
+    extra = (b"unreadable",) if isinstance(raw, Unreadable) else ()
+    for part in (rel.encode("utf-8"), kind.encode("ascii"), raw, *extra):
         digest.update(len(part).to_bytes(8, "big"))  # lengths first: no two inputs run together alike
         digest.update(part)
     return digest.hexdigest()

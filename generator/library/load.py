@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import bisect
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
@@ -70,19 +72,69 @@ class _YamlProblem(Exception):
 
 
 def library_files(root: Path) -> list[tuple[str, Path]]:
-    """Every (kind, file) of the library under root, in a stable order."""
+    """Every (kind, file) of the library under root, in a stable order; symbolic links to folders
+    are not followed (a link could lead anywhere, or round in a circle)."""
     found = []
     for folder, kind in KINDS.items():
         base = root / folder
         if base.is_dir():
-            files = [p for p in base.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file()]
+            files = []
+            for folder_path, dirs, names in os.walk(base):
+                files += [Path(folder_path) / n for n in names if n.endswith((".yaml", ".yml"))]
+                files += [Path(folder_path) / n for n in dirs if os.path.islink(os.path.join(folder_path, n))]
             found += [(kind, p) for p in sorted(files)]
     return found
 
 
+class Unreadable(bytes):
+    """Stands for a library file that is not read: why, as (code, message); parse_source reports it."""
+
+    problem: tuple[str, str]
+
+
+def _unreadable(code: str, message: str) -> Unreadable:
+    found = Unreadable(f"{code}: {message}".encode("utf-8"))
+    found.problem = (code, message)
+    return found
+
+
+def rel_name(root: Path, file: Path) -> str:
+    """The library-relative name; bytes that are not UTF-8 shown as \\xNN so that it can be printed."""
+    rel = file.relative_to(root).as_posix()
+    return rel.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def read_file(root: Path, file: Path) -> bytes:
+    """A library file's bytes, checked before reading: a regular file inside the library, at most
+    MAX_FILE_BYTES; otherwise an Unreadable naming the problem (nothing is read, nothing blocks)."""
+    rel = file.relative_to(root).as_posix()
+    if rel != rel_name(root, file):
+        return _unreadable("file-name-not-utf8", "the file name is not UTF-8; rename the file")
+    if file.is_symlink() and not file.resolve().is_relative_to(root.resolve()):
+        return _unreadable("path-outside-library", "a symbolic link to a file outside the library")
+    if file.is_dir():
+        return _unreadable("not-a-file", "a symbolic link to a folder; links to folders are not followed")
+    try:
+        fd = os.open(file, os.O_RDONLY | os.O_NONBLOCK)  # a FIFO must not block the open
+    except OSError as exc:
+        return _unreadable("unreadable-file", f"cannot be read ({exc.strerror})")
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            return _unreadable("not-a-file", "not a regular file (a device, a FIFO or a socket)")
+        if info.st_size > MAX_FILE_BYTES:
+            return _unreadable("file-too-large", f"file is {info.st_size} bytes; the limit is {MAX_FILE_BYTES}")
+        return handle.read(MAX_FILE_BYTES + 1)  # the size check in parse_source catches a file that grew
+
+
+def read_library(root: Path) -> list[tuple[str, str, bytes]]:
+    """(relative path, kind, bytes) of every library file, each read as read_file reads it."""
+    return [(rel_name(root, file), kind, read_file(root, file)) for kind, file in library_files(root)]
+
+
 def load_library(root: Path) -> tuple[list[Source], list[Diagnostic]]:
     """Parse every library file under root; problems come back as diagnostics, never raised."""
-    return load_blobs((file.relative_to(root).as_posix(), file.read_bytes) for _kind, file in library_files(root))
+    return load_blobs((rel, raw) for rel, _kind, raw in read_library(root))
 
 
 def kind_of(rel: str) -> str | None:
@@ -109,6 +161,8 @@ def load_file(file: Path, kind: str, rel: str) -> Source:
 
 def parse_source(raw: bytes, kind: str, rel: str) -> Source:
     """Parse one file's bytes; raises _YamlProblem with the line of the first problem."""
+    if isinstance(raw, Unreadable):
+        raise _YamlProblem(1, raw.problem[1], raw.problem[0])
     if len(raw) > MAX_FILE_BYTES:
         raise _YamlProblem(1, f"file is {len(raw)} bytes; the limit is {MAX_FILE_BYTES}", "file-too-large")
     text = _decode(raw)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import re
 import zipfile
@@ -20,6 +19,7 @@ from markupsafe import Markup
 from generator.core.errors import OutputError
 from generator.core.i18n import LABELS
 from generator.core.model import Draft
+from generator.render.coreprops import set_core_part
 from generator.render.docx_body import body
 from generator.render.manifest import PREFIX, manifest_properties, set_package_properties
 from generator.render.reproducible import normalize_zip
@@ -187,25 +187,7 @@ def _context(draft: Draft, body_xml: RawXml, subtitle: str | None = None) -> dic
 
 
 def _set_properties(doc: DocxTemplate, draft: Draft) -> None:
-    # Set from the agreement, never from the template's author or the clock.
-    props = doc.docx.core_properties
-    stamp = dt.datetime.fromisoformat(draft.date).replace(tzinfo=dt.timezone.utc)
-    customer = next((p.name for p in draft.parties if p.role == "customer"), "")
-    props.title = draft.title
-    props.subject = LABELS[draft.language]["subtitle"]
-    props.author = customer
-    props.last_modified_by = customer
-    props.keywords = draft.id
-    props.comments = f"{draft.id} {draft.version}; Klausul {draft.generator_version}"
-    props.language = draft.language
-    props.created = stamp
-    props.modified = stamp
-    props.last_printed = stamp
-    props.revision = 1
-    props.category = ""
-    props.content_status = LABELS[draft.language][draft.status]
-    props.identifier = draft.id
-    props.version = draft.version
+    set_core_part(doc.docx, draft)  # written by Klausul, not python-docx's setters (see render/coreprops.py)
 
 
 def _set_app_properties(doc: DocxTemplate, draft: Draft) -> None:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from generator.core.errors import Diagnostic, GitError, LibraryError
-from generator.library.load import KINDS, Source, kind_of, library_files, load_blobs
+from generator.library.load import KINDS, Source, kind_of, load_blobs, read_library
 
 WORKTREE = "working tree"
 
@@ -71,7 +71,7 @@ def blob_id(data: bytes) -> str:
 
 def worktree(root: Path) -> Snapshot:
     """The library files on disk, as Klausul itself loads them (no git needed)."""
-    data = {file.relative_to(root).as_posix(): file.read_bytes() for _kind, file in library_files(root)}
+    data = {rel: raw for rel, _kind, raw in read_library(root)}
     return Snapshot(Revision(WORKTREE), {p: blob_id(b) for p, b in data.items()},
                     lambda paths: {p: data[p] for p in paths})
 

@@ -45,10 +45,9 @@ def _template(repo: Repo, revision: Revision, library: Library, agreement: str,
               override: Path | None) -> tuple[bytes | None, str]:
     """--template, else the agreement's template as it was at the new revision, else the shipped one."""
     if override is not None:
-        try:
-            return override.read_bytes(), str(override)
-        except OSError as exc:
-            raise OutputError(f"{override}: cannot read the template ({exc.strerror})") from None
+        from generator.core.files import read_regular
+
+        return read_regular(override, OutputError, "template"), str(override)
     name = library.agreements[agreement].template
     if name is None:
         return None, "default template"
