@@ -221,8 +221,10 @@ def diff(root: Path, revisions: tuple[str, ...], fmt: str, agreement: str | None
     tty = output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     colored = fmt == "text" and (color == "always" or (color == "auto" and tty))
     text = WRITERS[fmt](result, color=colored) if fmt == "text" else WRITERS[fmt](result)
-    if output is None:
-        click.echo(text, nl=False, color=colored or None)  # click would strip colours from a pipe
+    if output is None:  # revisions hold any bytes: no escape sequence of theirs reaches the terminal
+        from generator.core.text import visible_keep_colors
+
+        click.echo(visible_keep_colors(text), nl=False, color=colored or None)  # click would strip colours from a pipe
     else:
         deliver(text.encode("utf-8"), output, output, text=True)
     if exit_code and result.documents:
@@ -258,10 +260,12 @@ def lint(root: Path, base: str, fmt: str, strict: bool) -> None:
     from generator.review.lint import lint_repo, render_json, render_text
 
     result = lint_repo(_library_root(root, None), base)
+    from generator.core.text import visible
+
     if fmt == "json":
         click.echo(render_json(result, strict), nl=False)
     else:
-        click.echo(render_text(result), nl=False, err=bool(result.problems))
+        click.echo(visible(render_text(result)), nl=False, err=bool(result.problems))
     click.get_current_context().exit(EXIT_PROBLEMS if result.failed(strict) else 0)
 
 
@@ -275,8 +279,10 @@ def verify(root: Path, file: Path, rev: str, fmt: str) -> None:
     from generator.review.verify_writers import WRITERS
     from generator.review.verify import verify_repo
 
+    from generator.core.text import visible
+
     result = verify_repo(root, file, rev)
-    click.echo(WRITERS[fmt](result), nl=False)
+    click.echo(WRITERS[fmt](result) if fmt == "json" else visible(WRITERS[fmt](result)), nl=False)
     click.get_current_context().exit(0 if result.matches else EXIT_PROBLEMS)
 
 
@@ -299,7 +305,10 @@ def impact(root: Path, clause: str, rev: str | None, fmt: str) -> None:
         repo = Repo(root)
         revision = repo.resolve(rev)
         library = open_at(repo.snapshot(revision), root)
-    click.echo(WRITERS[fmt](clause_impact(library, clause, revision)), nl=False)
+    from generator.core.text import visible
+
+    out = WRITERS[fmt](clause_impact(library, clause, revision))
+    click.echo(out if fmt == "json" else visible(out), nl=False)
 
 
 main = cli

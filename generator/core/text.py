@@ -23,3 +23,12 @@ def visible(text: str) -> str:
     """The text with every control and invisible character shown as <U+XXXX>: no escape sequence
     from a library file, a git revision or an argument reaches the terminal as a command."""
     return _UNPRINTABLE.sub(lambda m: f"<U+{ord(m.group()):04X}>", text)
+
+
+_SGR = re.compile(r"<U\+001B>(\[[0-9;]*m)")
+
+
+def visible_keep_colors(text: str) -> str:
+    """visible(text), but the colour codes (SGR, ESC [ ... m) a writer put there stay: they can only
+    colour text, never move the cursor, retitle the window or send anything back."""
+    return _SGR.sub("\x1b\\1", visible(text))

@@ -9,6 +9,8 @@ import re
 MAX_NESTING = 16
 # A file name is at most 255 bytes on common file systems; `<id>.requirements.xlsx` must fit.
 MAX_ID = 100
+# Agreement dates: the follow-up plan adds years to the start date (9999-12-01 overflowed).
+FIRST_YEAR, LAST_YEAR = 1900, 2999
 _PREFIX = re.compile(r"[ \t>]*")
 
 

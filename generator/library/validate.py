@@ -15,10 +15,10 @@ from cerberus.errors import BasicErrorHandler
 from generator.core.errors import Diagnostic
 from generator.core.text import INVISIBLE
 from generator.library.fastschema import conforms
-from generator.library.limits import MAX_ID, MAX_NESTING, nesting
+from generator.library.limits import FIRST_YEAR, LAST_YEAR, MAX_ID, MAX_NESTING, nesting
 from generator.library.load import Source
 from generator.library.parameters import declaration_problems, value_problem
-from generator.core.placeholders import scan
+from generator.core.placeholders import PLACEHOLDER, scan
 from generator.library.schema import schema
 
 # Characters XML 1.0 cannot carry, and the two the Markdown reader reserves for placeholders.
@@ -134,11 +134,34 @@ def _string_problems(source: Source, value: Any, path: tuple) -> list[Diagnostic
     if isinstance(value, str) and (bad := _FORBIDDEN.search(value)):
         return [_diag(source, path, f"character U+{ord(bad.group()):04X} is not allowed in a document",
                       "forbidden-character", line=source.text_line(path, bad.start()))]
+    if isinstance(value, str) and (problem := _plain_text_problem(source, value, path)):
+        return [problem]
     if isinstance(value, str) and (bad := INVISIBLE.search(value)):
         name = unicodedata.name(bad.group(), "control character")
         return [_diag(source, path, f"invisible character U+{ord(bad.group()):04X} ({name}) can hide or "
                       "reorder text; remove it", "invisible-character", line=source.text_line(path, bad.start()))]
     return []
+
+
+# Single-line values: a line break in one would split a heading, a table row or a calendar line.
+_ONE_LINE = {"title", "name", "label", "contact_role", "org_number", "reference", "source", "role"}
+
+
+def _plain_text_problem(source: Source, value: str, path: tuple) -> Diagnostic | None:
+    """A placeholder outside clause text (it would stay unresolved), a carriage return, or a line
+    break in a single-line value."""
+    if "\r" in value:
+        return _diag(source, path, "carriage return (U+000D) in a value; use a plain line break",
+                     "forbidden-character", line=source.text_line(path, value.index("\r")))
+    keys = [step for step in path if isinstance(step, str)]
+    in_text = source.kind == "clause" and keys[:1] == ["text"]
+    if not in_text and (found := PLACEHOLDER.search(value)):
+        return _diag(source, path, f"placeholder '{found.group()}' outside a clause's `text`: only `text` has its "
+                     "placeholders filled in; write the value here", "placeholder-outside-text",
+                     line=source.text_line(path, found.start()))
+    if "\n" in value.strip("\n") and _ONE_LINE & set(keys[-2:]):
+        return _diag(source, path, "a line break in a single-line value", "line-break-in-value")
+    return None
 
 
 # --- cross-file -------------------------------------------------------------------------------
@@ -302,6 +325,10 @@ class _CrossCheck:
         data = source.data
         if "scope" in data:
             self._nesting(source, ("scope",))
+        for field in ("date", "start_date"):  # the follow-up plan counts years ahead from these dates
+            if field in data and not FIRST_YEAR <= data[field].year <= LAST_YEAR:
+                self.add(source, (field,), f"{data[field].isoformat()} is outside the years {FIRST_YEAR}-{LAST_YEAR}",
+                         "date-out-of-range")
         for field in ("services", "catalogs", "include"):
             self._repeats(source, (field,), data.get(field) or [])
         self._repeats(source, ("exclude",), [e.get("clause") or e.get("item") for e in data.get("exclude") or []])

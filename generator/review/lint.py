@@ -41,10 +41,11 @@ def lint(base: Snapshot, work: Snapshot) -> LintResult:
     sources, problems = work.load()
     same = {p for p, oid in base.blob_ids.items() if work.blob_ids.get(p) == oid}
     old_sources, _unreadable = base.load(p for p in base.blob_ids if p not in same and p.startswith("clauses/"))
-    old = {s.data.get("id"): s for s in old_sources if s.kind == "clause"}
+    old = {_id(s): s for s in old_sources if s.kind == "clause" and _id(s) is not None}
     changed = 0
     for source in sources:
-        if source.kind != "clause" or source.path in same or (before := old.get(source.data.get("id"))) is None:
+        if (source.kind != "clause" or source.path in same or _id(source) is None
+                or (before := old.get(_id(source))) is None):
             continue
         if _substance(before) != _substance(source):
             changed += 1
@@ -53,6 +54,12 @@ def lint(base: Snapshot, work: Snapshot) -> LintResult:
             problems += _version_problems(before, source, changed=False)
     problems += _agreement_problems(sources)
     return LintResult(base.revision, changed, tuple(problems))
+
+
+def _id(source: Source) -> str | None:
+    """The document's id when it is a string; lint runs before validation, so `id: [x]` can occur."""
+    ident = source.data.get("id")
+    return ident if isinstance(ident, str) else None
 
 
 def _substance(source: Source) -> str:
@@ -135,7 +142,7 @@ def _get(data, path: tuple):
 
 
 def _agreement_problems(sources: list[Source]) -> list[Diagnostic]:
-    status = {s.data.get("id"): s.data.get("status") for s in sources if s.kind == "clause"}
+    status = {_id(s): s.data.get("status") for s in sources if s.kind == "clause" and _id(s) is not None}
     found = []
     for source in sources:
         if source.kind != "agreement" or not isinstance(source.data.get("include"), list):
@@ -143,6 +150,8 @@ def _agreement_problems(sources: list[Source]) -> list[Diagnostic]:
         final = source.data.get("status") == "final"
         for i, ident in enumerate(source.data["include"]):
             where = (source.path, source.line(("include", i)), f"include[{i}]")
+            if not isinstance(ident, str):
+                continue
             if status.get(ident) == "retired":
                 found.append(Diagnostic(*where, f"agreement '{source.data.get('id')}' includes clause '{ident}', "
                                         f"which is retired; remove it or include its successor",

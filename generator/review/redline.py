@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from pathlib import Path
 
 from generator.draft.assemble import assemble
+from generator.core.text import INVISIBLE
 from generator.core.errors import OutputError, UsageError
 from generator.review.gitrev import Repo, Revision, open_at
 from generator.core.model import Draft, Library
 from generator.review.provenance import stamp
 
 FALLBACK_AUTHOR = "Klausul"
+# What may not stand in an author name: controls (XML cannot carry most of them) and invisible characters.
+_CONTROL = re.compile("[\x00-\x1f\x7f\ud800-\udfff\ufffe\uffff]|" + INVISIBLE.pattern)
 
 
 def agreement_redline(repo: Repo, old: Revision, new: Revision, agreement: str,
@@ -23,11 +27,14 @@ def agreement_redline(repo: Repo, old: Revision, new: Revision, agreement: str,
     from generator.render.reproducible import normalize_zip
     from generator.review.tracked import redline
 
+    if author is not None and (bad := _CONTROL.search(author)):
+        raise UsageError(f"--author may not contain control or invisible characters (found U+{ord(bad.group()):04X})")
     old_library, new_library = open_at(repo.snapshot(old), repo.root), open_at(repo.snapshot(new), repo.root)
     old_draft, new_draft = _draft(old_library, agreement, old), _draft(new_library, agreement, new)
     new_draft = stamp(new_draft, new_library, (new.commit, False) if new.commit else repo.state())
     template_bytes, name = _template(repo, new, new_library, agreement, template)
     name_author, date = _when(repo, new)
+    name_author = _CONTROL.sub("\ufffd", name_author)  # a commit's author name is whatever git was told
     data = redline(render_docx(old_draft, template_bytes, name), render_docx(new_draft, template_bytes, name),
                    author or name_author, date)
     base = [("klausul.redline.base", old.commit)] if old.commit else []
