@@ -111,7 +111,7 @@ def read_file(root: Path, file: Path) -> bytes:
     if rel != rel_name(root, file):
         return _unreadable("file-name-not-utf8", "the file name is not UTF-8; rename the file")
     if file.is_symlink() and not file.resolve().is_relative_to(root.resolve()):
-        return _unreadable("path-outside-library", "a symbolic link to a file outside the library")
+        return _unreadable("path-outside-library", "a symbolic link that leads outside the library")
     if file.is_dir():
         return _unreadable("not-a-file", "a symbolic link to a folder; links to folders are not followed")
     try:
