@@ -384,3 +384,68 @@ def _state(pid: int) -> str:
         return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
     except OSError:
         return "Z"
+
+
+# --- git ---------------------------------------------------------------------------------------
+
+@pytest.fixture
+def repo(tmp_path):
+    from tests.gitrepo import GitRepo
+
+    return GitRepo(tmp_path / "repo")
+
+
+def test_lint_reads_an_id_that_is_a_list(repo):
+    repo.edit("clauses/alpha.yaml", "id: alpha", "id: [x]")
+    (repo.root / "clauses" / "other.yaml").write_text("id: [alpha]\nversion: 1.0.0\n")
+    result = _run(repo.root, "lint")
+    _clean(result)
+    assert result.exit_code in (0, 1), result.stderr
+
+
+def test_a_missing_git_object_is_a_message(repo):
+    blob = repo.git("rev-parse", "HEAD:clauses/alpha.yaml").strip()
+    (repo.top / ".git" / "objects" / blob[:2] / blob[2:]).unlink()
+    repo.edit("clauses/alpha.yaml", "Larm & <rapport>", "Larm")
+    result = _run(repo.root, "diff")
+    _clean(result)
+    assert result.exit_code == 2, result.stderr
+    assert f"git object {blob} is missing" in result.stderr
+
+
+def test_git_runs_in_the_c_locale(repo, tmp_path, monkeypatch):
+    """A git that answers in Swedish would hide the messages Klausul reads; a wrapper records LC_ALL."""
+    real = shutil.which("git")
+    wrapper = tmp_path / "bin" / "git"
+    wrapper.parent.mkdir()
+    log = tmp_path / "locale.log"
+    wrapper.write_text(f'#!/bin/sh\necho "${{LC_ALL:-unset}}" >> {log}\nexec {real} "$@"\n')
+    wrapper.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{wrapper.parent}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.setenv("LC_ALL", "sv_SE.UTF-8")
+    result = _run(repo.root, "diff")
+    assert result.exit_code == 0, result.stderr
+    assert set(log.read_text().split()) == {"C"}
+
+
+@pytest.mark.parametrize("author", ["Anna\x1b[2J", "Anna\u202eBob", "A\x00B"])
+def test_an_author_with_control_characters_is_refused(repo, tmp_path, author):
+    result = _run(repo.root, "diff", "--agreement", "pilot", "--format", "docx", "-o", str(tmp_path / "r.docx"),
+                  "--author", author)
+    _clean(result)
+    assert result.exit_code == 2 and "--author may not contain" in result.stderr
+    assert "\x1b" not in result.stderr
+
+
+def test_a_commit_author_with_control_characters_still_makes_a_redline(repo, tmp_path):
+    repo.edit("clauses/alpha.yaml", "Larm & <rapport>", "Larm")
+    from tests.gitrepo import ENV
+
+    env = {**os.environ, **ENV, "GIT_AUTHOR_NAME": "Eve\x1b[31m"}
+    subprocess.run(["git", "commit", "-qam", "edit"], cwd=repo.top, env=env, check=True)
+    result = _run(repo.root, "diff", "HEAD~1", "HEAD", "--agreement", "pilot", "--format", "docx",
+                  "-o", str(tmp_path / "r.docx"))
+    _clean(result)
+    assert result.exit_code == 0, result.stderr
+    with zipfile.ZipFile(tmp_path / "r.docx") as z:
+        assert b"Eve\xef\xbf\xbd[31m" in z.read("word/document.xml")
