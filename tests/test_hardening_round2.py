@@ -449,3 +449,30 @@ def test_a_commit_author_with_control_characters_still_makes_a_redline(repo, tmp
     assert result.exit_code == 0, result.stderr
     with zipfile.ZipFile(tmp_path / "r.docx") as z:
         assert b"Eve\xef\xbf\xbd[31m" in z.read("word/document.xml")
+
+
+# --- packaging ---------------------------------------------------------------------------------
+
+def test_schemas_come_from_the_package_even_with_a_foreign_schemas_package_first(lib, tmp_path):
+    shadow = tmp_path / "shadow" / "schemas"
+    shadow.mkdir(parents=True)
+    (shadow / "__init__.py").write_text("raise ImportError('a foreign schemas package')\n")
+    (shadow / "clause.yaml").write_text("id: {type: integer}\n")
+    env = dict(os.environ, PYTHONPATH=f"{shadow.parent}{os.pathsep}{os.environ.get('PYTHONPATH', '')}")
+    result = subprocess.run([sys.executable, "-m", "generator", "--root", str(lib), "validate"], cwd=shadow.parent,
+                            capture_output=True, env=env, timeout=120)
+    assert result.returncode == 0, result.stderr
+    from generator.library.schema import schema_dir
+
+    assert Path(str(schema_dir())).parent.name == "generator"
+
+
+def test_one_version_number():
+    import tomllib
+    from importlib.metadata import version
+
+    import generator
+
+    project = tomllib.loads((Path(__file__).parent.parent / "pyproject.toml").read_text())["project"]
+    assert "version" not in project and "version" in project["dynamic"]
+    assert version("klausul") == generator.__version__
