@@ -15,7 +15,7 @@ from cerberus.errors import BasicErrorHandler
 from generator.core.errors import Diagnostic
 from generator.core.text import INVISIBLE
 from generator.library.fastschema import conforms
-from generator.library.limits import FIRST_YEAR, LAST_YEAR, MAX_ID, MAX_NESTING, nesting
+from generator.library.limits import FIRST_YEAR, LAST_YEAR, MAX_CELL, MAX_ID, MAX_NESTING, nesting
 from generator.library.load import Source
 from generator.library.parameters import declaration_problems, value_problem
 from generator.core.placeholders import PLACEHOLDER, scan
@@ -134,6 +134,9 @@ def _string_problems(source: Source, value: Any, path: tuple) -> list[Diagnostic
     if isinstance(value, str) and (bad := _FORBIDDEN.search(value)):
         return [_diag(source, path, f"character U+{ord(bad.group()):04X} is not allowed in a document",
                       "forbidden-character", line=source.text_line(path, bad.start()))]
+    if isinstance(value, str) and len(value) > MAX_CELL:
+        return [_diag(source, path, f"the value is {len(value)} characters long; at most {MAX_CELL} fit in a "
+                      "spreadsheet cell of the requirement list", "value-too-long")]
     if isinstance(value, str) and (problem := _plain_text_problem(source, value, path)):
         return [problem]
     if isinstance(value, str) and (bad := INVISIBLE.search(value)):
