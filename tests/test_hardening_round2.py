@@ -117,8 +117,11 @@ def _clause_text(root: Path, text: str) -> None:
     path.write_text(data[:start] + "text:\n  sv: |\n" + body + "  en: |\n" + body + data[end + 1:])
 
 
-def test_list_nested_300_levels_is_refused_with_file_and_line(lib):
-    _clause_text(lib, "The Supplier shall act.\n\n" + "\n".join("    " * i + "- level" for i in range(300)))
+@pytest.mark.parametrize("nested", ["> " * 300 + "quoted", "\n".join("    " * i + "- level" for i in range(110)),
+                                    "\n".join("  " * i + "- level" for i in range(170))],
+                         ids=["quotes", "4-space list", "2-space list"])
+def test_deep_nesting_is_refused_with_file_and_line(lib, nested):
+    _clause_text(lib, "The Supplier shall act.\n\n" + nested)
     for command in (["validate"], ["build"]):
         result = _process(lib, *command)
         _clean(result)

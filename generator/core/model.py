@@ -12,6 +12,28 @@ from typing import Any, Union
 # --- the library, typed ---------------------------------------------------------------------
 
 @dataclass(frozen=True)
+class Fallback:
+    """An approved alternative wording of a clause: label, obligation, text per language, own bounds."""
+
+    label: dict[str, str]
+    obligation: str
+    text: dict[str, str]
+    bounds: dict[str, dict[str, Any]] = field(default_factory=dict)  # parameter → {min, max}
+
+
+@dataclass(frozen=True)
+class Acceptance:
+    """An outcome agreed for one clause: its fallback number (1-based) and/or a parameter value."""
+
+    clause: str
+    fallback: int | None = None
+    parameter: str | None = None
+    value: Any = None
+    service: str | None = None  # the value for this service only
+    note: str | None = None
+
+
+@dataclass(frozen=True)
 class Clause:
     """One validated clause file."""
 
@@ -31,6 +53,7 @@ class Clause:
     path: str
     content_hash: str
     order: int = 100
+    fallbacks: tuple[Fallback, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -70,6 +93,7 @@ class Catalog:
     version: str
     items: tuple[CatalogItem, ...]
     path: str
+    baseline: bool = False  # a minimum list: every agreement that lists it should meet every item
 
 
 @dataclass(frozen=True)
@@ -112,6 +136,9 @@ class AgreementSpec:
     path: str
     start_date: str | None = None
     line: int = 1  # where the agreement's mapping starts, for messages about a missing key
+    services_line: int = 1  # where `services:` is, for messages about what the services select
+    catalogs_line: int = 1  # where `catalogs:` is, for messages about what the draft leaves uncovered
+    accept: tuple[Acceptance, ...] = ()  # outcomes agreed in negotiation
 
 
 @dataclass
@@ -215,6 +242,7 @@ class DraftClause:
     path: str
     followup_every: str | None = None  # the schema's frequency key, for computing due dates
     followup_by: str = "supplier"
+    fallback: int | None = None  # the accepted fallback wording (1-based) the text is, if any
 
 
 @dataclass(frozen=True)

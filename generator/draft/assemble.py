@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from dataclasses import replace
 
 from generator import __version__
 from generator.draft.coverage import coverage
 from generator.draft.followup import plan
-from generator.core.errors import BuildError, UsageError
+from generator.core.errors import BuildError, Diagnostic, UsageError
 from generator.core.i18n import CATEGORIES, FORUMS, FREQUENCIES, LABELS, join_words, pick
 from generator.draft.markup import parse, resolve
 from generator.core.model import Paragraph, Styled, Text
@@ -27,6 +28,9 @@ def assemble(library: Library, agreement_id: str) -> Draft:
     excluded = {e.clause for e in spec.exclude if e.clause}
     chosen = [c for c in _ordered(library.clauses.values()) if c.id not in excluded]
     drafted = tuple(d for c in chosen if (d := _draft_clause(c, spec, services)) is not None)
+    if not drafted:
+        raise _hollow(spec)
+    _check_accepted(spec, drafted)
     _check_security_protection(library, spec, services, drafted)
     excluded_covers = {cid: library.clauses[cid].covers for cid in excluded}
     sections = _sections(drafted, lang)
@@ -42,6 +46,29 @@ def assemble(library: Library, agreement_id: str) -> Draft:
         generator_version=__version__,
         start_date=spec.start_date, followup=plan(sections, spec.start_date, lang),
     )
+
+
+def draft_clause(library: Library, agreement_id: str, clause_id: str, accept: tuple = ()) -> DraftClause | None:
+    """One clause of an agreement as it would read with these outcomes accepted (bounds are not checked here)."""
+    spec = library.agreements[agreement_id]
+    spec = replace(spec, accept=tuple(a for a in spec.accept if a.clause != clause_id) + tuple(accept))
+    return _draft_clause(library.clauses[clause_id], spec, [library.services[s] for s in spec.services])
+
+
+def _check_accepted(spec: AgreementSpec, drafted: tuple[DraftClause, ...]) -> None:
+    """An outcome accepted for a clause the draft does not contain would silently do nothing."""
+    present = {d.id for d in drafted}
+    for entry in spec.accept:
+        if entry.clause not in present:
+            raise BuildError(f"{spec.path}: agreement '{spec.id}' accepts an outcome for clause '{entry.clause}', "
+                             f"which its draft does not include")
+
+
+def _hollow(spec: AgreementSpec) -> BuildError:
+    """An agreement that selects no clause would be a contract without obligations: refuse it."""
+    message = (f"agreement '{spec.id}' selects no clause: no approved clause applies to its services "
+               f"({', '.join(spec.services)}) and none is included, or every one is excluded")
+    return BuildError(message, [Diagnostic(spec.path, spec.services_line, "services", message, "empty-agreement")])
 
 
 def _check_security_protection(library: Library, spec: AgreementSpec, services: list[Service],
@@ -112,9 +139,12 @@ def _draft_clause(clause: Clause, spec: AgreementSpec, services: list[Service]) 
     if lang not in clause.languages:
         raise BuildError(f"{clause.path}: clause '{clause.id}' has no '{lang}' text, which agreement "
                          f"'{spec.id}' ({spec.path}) needs")
-    values = _values(clause, spec, selected)
+    accepted = [a for a in spec.accept if a.clause == clause.id]
+    fallback = next((a.fallback for a in accepted if a.fallback), None)
+    wording = clause.fallbacks[fallback - 1] if fallback else clause  # an accepted fallback replaces the text
+    values = _values(clause, spec, selected, accepted)
     try:
-        blocks = resolve(parse(clause.text[lang]), values)
+        blocks = resolve(parse(wording.text[lang]), values)
     except KeyError as exc:
         raise BuildError(f"{clause.path}: clause '{clause.id}': placeholder '{{{{ {exc.args[0]} }}}}' "
                          f"has no value") from None
@@ -125,7 +155,7 @@ def _draft_clause(clause: Clause, spec: AgreementSpec, services: list[Service]) 
     followup = clause.followup or {}
     return DraftClause(
         id=clause.id, version=clause.version, status=clause.status, category=clause.category,
-        obligation=clause.obligation, title=clause.title[lang], blocks=blocks,
+        obligation=wording.obligation, title=clause.title[lang], blocks=blocks,
         values=values, services=tuple(s.id for s in selected), covers=clause.covers,
         verification=clause.verification[lang],
         followup_kpi=followup["kpi"][lang] if followup else None,
@@ -133,16 +163,20 @@ def _draft_clause(clause: Clause, spec: AgreementSpec, services: list[Service]) 
         followup_forum=pick(FORUMS[followup["forum"]], lang) if followup.get("forum") else None,
         content_hash=clause.content_hash, path=clause.path,
         followup_every=followup.get("frequency"), followup_by=followup.get("by", "supplier"),
+        fallback=fallback,
     )
 
 
-def _values(clause: Clause, spec: AgreementSpec, services: list[Service]) -> dict[str, str]:
+def _values(clause: Clause, spec: AgreementSpec, services: list[Service], accepted: list = ()) -> dict[str, str]:
     lang = spec.language
     values = {}
     for name, decl in clause.parameters.items():
         by_value: dict[str, list[str]] = {}  # formatted value → services, in the agreement's order
         for s in services:
-            value = value_for_service(decl, name, s.classification, s.parameters, spec.parameters)
+            # Values agreed for this clause win over the agreement's; one for a service over one for all.
+            agreed = {a.parameter: a.value for a in sorted(accepted, key=lambda a: a.service is not None)
+                      if a.parameter and a.service in (None, s.id)}
+            value = value_for_service(decl, name, s.classification, s.parameters, {**spec.parameters, **agreed})
             by_value.setdefault(format_value(decl, value, lang), []).append(s.name[lang])
         if len(by_value) == 1:
             values[name] = next(iter(by_value))

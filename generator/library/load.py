@@ -22,6 +22,8 @@ except AttributeError:  # pragma: no cover - depends on how PyYAML was built
 # Folder → document kind. Each kind lives in its own folder so that the loader knows the kind
 # from the path and every document is one small file that diffs well.
 KINDS = {"clauses": "clause", "services": "service", "agreements": "agreement", "catalogs": "catalog"}
+SETTINGS = "klausul.yaml"  # the library's own settings (kind "library"), at its root
+BASE_SEPARATOR = "::"  # "klausul-sv::clauses/x.yaml": a file of the library this one extends
 MAX_FILE_BYTES = 1024 * 1024
 # The deepest document the schemas describe is 5 levels; libyaml's composer recurses in C and
 # crashes the process (SIGSEGV) somewhere past 10,000 levels, so depth is checked before composing.
@@ -98,9 +100,8 @@ def _unreadable(code: str, message: str) -> Unreadable:
     return found
 
 
-def rel_name(root: Path, file: Path) -> str:
-    """The library-relative name; bytes that are not UTF-8 shown as \\xNN so that it can be printed."""
-    rel = file.relative_to(root).as_posix()
+def printable(rel: str) -> str:
+    """A file name with bytes that are not UTF-8 shown as \\xNN, so that it can be printed."""
     return rel.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
@@ -108,7 +109,7 @@ def read_file(root: Path, file: Path) -> bytes:
     """A library file's bytes, checked before reading: a regular file inside the library, at most
     MAX_FILE_BYTES; otherwise an Unreadable naming the problem (nothing is read, nothing blocks)."""
     rel = file.relative_to(root).as_posix()
-    if rel != rel_name(root, file):
+    if rel != printable(rel):
         return _unreadable("file-name-not-utf8", "the file name is not UTF-8; rename the file")
     if file.is_symlink() and not file.resolve().is_relative_to(root.resolve()):
         return _unreadable("path-outside-library", "a symbolic link that leads outside the library")
@@ -127,18 +128,33 @@ def read_file(root: Path, file: Path) -> bytes:
         return handle.read(MAX_FILE_BYTES + 1)  # the size check in parse_source catches a file that grew
 
 
-def read_library(root: Path) -> list[tuple[str, str, bytes]]:
-    """(relative path, kind, bytes) of every library file, each read as read_file reads it."""
-    return [(rel_name(root, file), kind, read_file(root, file)) for kind, file in library_files(root)]
+def read_library(root: Path, own_only: bool = False) -> list[tuple[str, str, bytes]]:
+    """(relative path, kind, bytes) of every file the library reads (its base's first, unless
+    own_only), each read as read_file reads it: inside its own library, the base's inside the base."""
+    from generator.library.extend import base_of, library_inputs
+
+    if own_only:
+        return [(printable(file.relative_to(root).as_posix()), kind, read_file(root, file))
+                for kind, file in library_files(root)]
+    base = base_of(root)
+    found = []
+    for rel, kind, file in library_inputs(root):
+        within = root if base is None or file.is_relative_to(root) else base[1]
+        found.append((printable(rel), kind, read_file(within, file)))
+    return found
 
 
 def load_library(root: Path) -> tuple[list[Source], list[Diagnostic]]:
-    """Parse every library file under root; problems come back as diagnostics, never raised."""
+    """Parse every library file under root (and of the library it extends); problems come back as
+    diagnostics, never raised."""
     return load_blobs((rel, raw) for rel, _kind, raw in read_library(root))
 
 
 def kind_of(rel: str) -> str | None:
     """The document kind of a library-relative path (clauses/x.yaml → clause), None if not a library file."""
+    rel = rel.rpartition(BASE_SEPARATOR)[2]
+    if rel == SETTINGS:
+        return "library"
     folder, _, rest = rel.partition("/")
     return KINDS.get(folder) if rest and rel.endswith((".yaml", ".yml")) else None
 

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import replace
 from pathlib import Path
 
 from generator.core.errors import Diagnostic, KlausulError, LibraryError, UsageError
+from generator.library.extend import resolve_overrides
 from generator.library.load import KINDS
+from generator.core.model import Acceptance, Fallback
 from generator.core.model import AgreementSpec, Catalog, CatalogItem, Clause, Exclusion, Library, Party, Service
 
 
@@ -46,8 +49,13 @@ def open_sources(root: Path, sources: list, problems: list[Diagnostic], where: s
 
 def typed(root: Path, sources: list) -> Library:
     library = Library(root=str(root))
-    for source in sources:
+    documents, _problems = resolve_overrides([s for s in sources if s.kind != "library"])
+    for source in documents:
         _add(library, source.kind, source.data, source.path, source.line(()))
+        if source.kind == "agreement":
+            spec = library.agreements[source.data["id"]]
+            library.agreements[spec.id] = replace(spec, services_line=source.line(("services",)),
+                                                  catalogs_line=source.line(("catalogs",)))
     return library
 
 
@@ -64,7 +72,9 @@ def _add(library: Library, kind: str, d: dict, path: str, line: int) -> None:
             obligation=d["obligation"], languages=tuple(d["languages"]), title=d["title"], text=d["text"],
             parameters=d.get("parameters") or {}, applies_to=d.get("applies_to") or {},
             covers=tuple(d.get("covers") or ()), verification=d["verification"], followup=d.get("followup"),
-            path=path, content_hash=content_hash(d), order=d.get("order", 100))
+            path=path, content_hash=content_hash(d), order=d.get("order", 100),
+            fallbacks=tuple(Fallback(f["label"], f["obligation"], f["text"], f.get("parameters") or {})
+                            for f in d.get("fallbacks") or ()))
     elif kind == "service":
         library.services[d["id"]] = Service(
             id=d["id"], type=d["type"], name=d["name"], description=d["description"],
@@ -74,7 +84,8 @@ def _add(library: Library, kind: str, d: dict, path: str, line: int) -> None:
         items = tuple(CatalogItem(i["id"], i["title"], i["text"], i["reference"], i.get("verify", False),
                                   tuple(i.get("partial") or ()))
                       for i in d["items"])
-        library.catalogs[d["id"]] = Catalog(d["id"], d["title"], d["source"], str(d["version"]), items, path)
+        library.catalogs[d["id"]] = Catalog(d["id"], d["title"], d["source"], str(d["version"]), items, path,
+                                            baseline=d.get("baseline", False))
     else:
         library.agreements[d["id"]] = AgreementSpec(
             id=d["id"], title=d["title"], version=d["version"], status=d.get("status", "draft"),
@@ -83,4 +94,5 @@ def _add(library: Library, kind: str, d: dict, path: str, line: int) -> None:
             services=tuple(d["services"]), catalogs=tuple(d["catalogs"]), include=tuple(d.get("include") or ()),
             exclude=tuple(Exclusion(**e) for e in d.get("exclude") or ()),
             parameters=d.get("parameters") or {}, template=d.get("template"), path=path,
-            start_date=d["start_date"].isoformat() if d.get("start_date") else None, line=line)
+            start_date=d["start_date"].isoformat() if d.get("start_date") else None, line=line,
+            accept=tuple(Acceptance(**a) for a in d.get("accept") or ()))

@@ -14,7 +14,10 @@ from cerberus.errors import BasicErrorHandler
 
 from generator.core.errors import Diagnostic
 from generator.core.text import INVISIBLE
+from generator.library.fallbacks import acceptance_problems, fallback_problems
 from generator.library.fastschema import conforms
+from generator.library.extend import quiet_unused, resolve_overrides
+from generator.library.hollow import hollow_problems
 from generator.library.limits import FIRST_YEAR, LAST_YEAR, MAX_CELL, MAX_ID, MAX_NESTING, nesting
 from generator.library.load import Source
 from generator.library.parameters import declaration_problems, value_problem
@@ -53,7 +56,11 @@ def validate(sources: list[Source]) -> list[Diagnostic]:
 
 def cross_check(sources: list[Source]) -> list[Diagnostic]:
     """The problems between documents (ids, references, placeholders, values) of schema-valid sources."""
-    return _CrossCheck(sources).run()
+    settings = next((s.data for s in sources if s.kind == "library"), {})
+    documents, problems = resolve_overrides([s for s in sources if s.kind != "library"])
+    problems += _CrossCheck(documents).run()
+    problems += hollow_problems(_CrossCheck(documents).by_kind_only(), settings.get("service_types") or ())
+    return quiet_unused(problems)
 
 
 def _escapes(path: str) -> bool:
@@ -98,6 +105,8 @@ def _message(error, rules: dict) -> str:
         close = difflib.get_close_matches(str(path[-1]), allowed, n=1)
         hint = f"; did you mean '{close[0]}'?" if close else (f"; allowed: {', '.join(allowed)}" if allowed else "")
         return f"unknown key{hint}"
+    if error.code == 0x24 and path and path[-1] == "version" and isinstance(error.value, (int, float)):
+        return f"must be a string like 1.0.0, not the number {error.value!r}; write {_semver(error.value)}"
     if error.code == 0x24:
         wanted = error.constraint if isinstance(error.constraint, str) else " or ".join(error.constraint)
         return f"must be of type {wanted}, not {type(error.value).__name__} ({error.value!r})"
@@ -108,6 +117,11 @@ def _message(error, rules: dict) -> str:
         return f"{error.value!r} has the wrong form; {_REGEX_HINTS.get(field, 'see the schema')}"
     template = BasicErrorHandler.messages.get(error.code, "is invalid ({constraint})")
     return template.format(*error.info, constraint=error.constraint, field=error.field, value=error.value)
+
+
+def _semver(number) -> str:
+    parts = str(number).split(".")
+    return ".".join((parts + ["0", "0"])[:3])
 
 
 def _allowed_keys(rules: dict, path: tuple) -> list[str]:
@@ -157,7 +171,7 @@ def _plain_text_problem(source: Source, value: str, path: tuple) -> Diagnostic |
         return _diag(source, path, "carriage return (U+000D) in a value; use a plain line break",
                      "forbidden-character", line=source.text_line(path, value.index("\r")))
     keys = [step for step in path if isinstance(step, str)]
-    in_text = source.kind == "clause" and keys[:1] == ["text"]
+    in_text = source.kind == "clause" and keys[-2:-1] == ["text"]  # text.sv, fallbacks[0].text.sv
     if not in_text and (found := PLACEHOLDER.search(value)):
         return _diag(source, path, f"placeholder '{found.group()}' outside a clause's `text`: only `text` has its "
                      "placeholders filled in; write the value here", "placeholder-outside-text",
@@ -193,6 +207,12 @@ class _CrossCheck:
         for source in self.by_kind["catalog"].values():
             self._partial(source)
         return self.problems
+
+    def by_kind_only(self) -> dict[str, dict[str, Source]]:
+        """The documents by kind and id (the first of a repeated id), without running the checks."""
+        for source in self.sources:
+            self.by_kind[source.kind].setdefault(source.data["id"], source)
+        return self.by_kind
 
     def add(self, source: Source, path: tuple, message: str, code: str, **kw) -> None:
         self.problems.append(_diag(source, path, message, code, **kw))
@@ -244,6 +264,8 @@ class _CrossCheck:
             if missing:
                 self.add(source, ("parameters", name), f"parameter '{name}' is declared but not used in the "
                          f"{'/'.join(missing)} text", "parameter-unused")
+        for path, message, code, line in fallback_problems(source):
+            self.add(source, path, message, code, line=line)
         for i, ref in enumerate(data.get("covers") or []):
             if ref not in self.items:
                 self.add(source, ("covers", i), f"'{ref}' is not an item of any catalog", "unknown-reference")
@@ -357,6 +379,8 @@ class _CrossCheck:
             if role not in roles:
                 self.add(source, ("parties",), f"the parties include no {role}", "missing-party")
         self._overrides(source, data.get("parameters") or {})
+        for path, message, code, line in acceptance_problems(source, self.by_kind["clause"]):
+            self.add(source, path, message, code, line=line)
 
     def _language(self, source: Source, lang: str) -> None:
         """The services and catalogs an agreement names must speak its language."""

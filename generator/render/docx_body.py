@@ -5,6 +5,7 @@ from __future__ import annotations
 from generator.core.i18n import LABELS, clause_meta, coverage_note
 from generator.core.model import Draft, DraftClause
 from generator.render import wordml as w
+from generator.render.clausemark import wrap
 from generator.render.wordml import TEXT_WIDTH, ListNumbering, cell_text, paragraph, run, table
 
 
@@ -37,7 +38,7 @@ def body(draft: Draft, numbering: ListNumbering) -> str:
     parts = [_parties(draft, h, numbering), _services(draft, h)]
     for section in draft.sections:
         parts.append(h.heading(section.title, 1))
-        parts += [_clause(c, h, numbering, draft.language) for c in section.clauses]
+        parts += [_clause(c, h, numbering, draft.language, len(h.entries)) for c in section.clauses]
     parts.append(_signatures(draft, h))
     annexes = ([_processing_annex] if draft.processed_services else []) + [
         _coverage_annex, _followup_annex, _register_annex]
@@ -84,10 +85,15 @@ def _services(draft: Draft, h: _Headings) -> str:
     return "".join(out)
 
 
-def _clause(clause: DraftClause, h: _Headings, numbering: ListNumbering, lang: str) -> str:
+def _clause(clause: DraftClause, h: _Headings, numbering: ListNumbering, lang: str, index: int) -> str:
     out = [h.heading(clause.title, 2), w.blocks(clause.blocks, numbering)]
     out.append(paragraph(run(clause_meta(clause, lang)), "ClauseMeta"))
-    return "".join(out)
+    return wrap("".join(out), clause.id, clause.version, index)
+
+
+def clause_xml(clause: DraftClause, lang: str) -> str:
+    """One clause as the body writes it (heading, text, meta line, boundary mark), on its own."""
+    return _clause(clause, _Headings(), ListNumbering(abstract_id=1, next_id=1, bullet_num=1), lang, 0)
 
 
 def _signatures(draft: Draft, h: _Headings) -> str:

@@ -72,7 +72,7 @@ def blob_id(data: bytes) -> str:
 
 def worktree(root: Path) -> Snapshot:
     """The library files on disk, as Klausul itself loads them (no git needed)."""
-    data = {rel: raw for rel, _kind, raw in read_library(root)}
+    data = {rel: raw for rel, _kind, raw in read_library(root, own_only=True)}
     return Snapshot(Revision(WORKTREE), {p: blob_id(b) for p, b in data.items()},
                     lambda paths: {p: data[p] for p in paths})
 
