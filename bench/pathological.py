@@ -26,7 +26,7 @@ LIBRARY = REPO / "tests" / "data" / "hardening" / "library"
 
 
 def _clause(text_sv: str, text_en: str, params: list[str]) -> str:
-    decls = "".join(f"  {p}: {{type: integer, min: 1, max: 9, default: 2, label: {{sv: x, en: x}}}}\n"
+    decls = "".join(f"  '{p}': {{type: integer, min: 1, max: 9, default: 2, label: {{sv: x, en: x}}}}\n"
                     for p in params)
     return ("id: notify\nversion: 1.0.0\nstatus: approved\ncategory: incident-management\n"
             "obligation: shall\nlanguages: [sv, en]\ntitle: {sv: T, en: T}\n"
