@@ -111,22 +111,25 @@ def validate(root: Path, fmt: str, strict: bool) -> None:
 @cli.command()
 @click.argument("agreement", shell_complete=_complete_ids("agreements"))
 @click.option("--format", "fmt", type=click.Choice(["md", "json", "csv"]), default="md", show_default=True)
-@click.option("--strict", is_flag=True, help="Exit 1 when any catalog item is a gap or partly covered "
-              "without a stated reason.")
+@click.option("--strict", is_flag=True, help="Exit 1 when any catalog item is a gap, inadequate (a value "
+              "fails the item's rule) or partly covered without a stated reason.")
 @click.pass_obj
 def coverage(root: Path, agreement: str, fmt: str, strict: bool) -> None:
     """Print the coverage checklist of AGREEMENT."""
     from generator.draft.assemble import assemble
     from generator.library.open import open_library
     from generator.render import render
+    from generator.report import unresolved_lines
 
     library, _warnings = open_library(root)
     draft = assemble(library, agreement)
     click.echo(render(f"coverage.{fmt}", draft).decode("utf-8"), nl=False)
     open_items = [f"{cat.id}:{i.id}" for cat in draft.coverage for i in cat.items if i.unresolved()]
     if strict and open_items:
-        click.echo(f"{agreement}: {len(open_items)} catalog item(s) are gaps or only partly covered: "
+        click.echo(f"{agreement}: {len(open_items)} catalog item(s) are gaps, inadequate or only partly covered: "
                    f"{', '.join(open_items)}", err=True)
+        for line in unresolved_lines(draft):  # per service: which value fails which rule, or what is missing
+            click.echo(line, err=True)
         click.get_current_context().exit(EXIT_PROBLEMS)
 
 
@@ -153,9 +156,41 @@ def _one_output(formats: list[str], where: str):
 
 @export.command()
 @_one_output(["xlsx", "csv", "docx"], "csv to stdout, xlsx/docx to output/AGREEMENT.requirements.*")
-def requirements(root: Path, agreement: str, fmt: str, output: Path | None) -> None:
+@click.option("--password", help="Protect the workbook's sheets with this password  [default: protected "
+              "without a password]")
+def requirements(root: Path, agreement: str, fmt: str, output: Path | None, password: str | None) -> None:
     """The requirement list of AGREEMENT for a tender or supplier dialogue."""
-    _render_one(root, agreement, f"requirements.{fmt}", output)
+    if password is not None and fmt != "xlsx":
+        from generator.core.errors import UsageError
+
+        raise UsageError("--password protects the sheets of a workbook; it needs --format xlsx")
+    _render_one(root, agreement, f"requirements.{fmt}", output, password=password)
+
+
+@cli.group(name="import")
+def import_() -> None:
+    """Read material returned from outside back into Klausul (procurement)."""
+
+
+@import_.command()
+@click.argument("agreement")
+@click.argument("file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["md", "json", "xlsx"]), default="md", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="File to write  [default: md/json to stdout, xlsx to output/AGREEMENT.compliance.xlsx]")
+@click.pass_obj
+def answers(root: Path, agreement: str, file: Path, fmt: str, output: Path | None) -> None:
+    """A bidder's answers in FILE (AGREEMENT's returned requirement workbook) as a compliance report;
+    exit 1 when a mandatory requirement is not met."""
+    from generator.draft.assemble import assemble
+    from generator.library.open import open_library
+    from generator.report import deliver
+    from generator.review.answers import compliance
+    from generator.review.answers_writers import WRITERS
+
+    result = compliance(assemble(open_library(root)[0], agreement), file)
+    deliver(WRITERS[fmt](result), output, root / "output" / f"{agreement}.compliance.xlsx", text=fmt != "xlsx")
+    click.get_current_context().exit(0 if result.met else EXIT_PROBLEMS)
 
 
 @cli.command()
@@ -165,14 +200,14 @@ def followup(root: Path, agreement: str, fmt: str, output: Path | None) -> None:
     _render_one(root, agreement, f"followup.{fmt}", output)
 
 
-def _render_one(root: Path, agreement: str, fmt: str, output: Path | None) -> None:
+def _render_one(root: Path, agreement: str, fmt: str, output: Path | None, **options) -> None:
     from generator.build import render_one
     from generator.library.open import open_library
     from generator.render import WRITERS
     from generator.report import deliver
 
     library, _warnings = open_library(root)
-    _draft, data = render_one(library, agreement, fmt)
+    _draft, data = render_one(library, agreement, fmt, **{k: v for k, v in options.items() if v is not None})
     suffix = WRITERS[fmt][0]
     deliver(data, output, root / "output" / f"{agreement}{suffix}", text=suffix.rsplit(".", 1)[1] in ("csv", "md", "ics"))
 
@@ -316,6 +351,11 @@ def diff(root: Path, revisions: tuple[str, ...], fmt: str, agreement: str | None
     tty = output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     colored = fmt == "text" and (color == "always" or (color == "auto" and tty))
     text = WRITERS[fmt](result, color=colored) if fmt == "text" else WRITERS[fmt](result)
+    if fmt == "md":  # the pull-request comment says what the change does to each agreement
+        from generator.review.consequences import consequences_revisions
+        from generator.review.diff_writers import render_md
+
+        text = render_md(result, consequences_revisions(_library_root(root, new), old, new))
     if output is None:  # revisions hold any bytes: no escape sequence of theirs reaches the terminal
         from generator.core.text import visible_keep_colors
 

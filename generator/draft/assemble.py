@@ -8,13 +8,14 @@ from dataclasses import replace
 
 from generator import __version__
 from generator.draft.coverage import coverage
+from generator.draft.overrides import overrides
 from generator.draft.followup import plan
 from generator.core.errors import BuildError, Diagnostic, UsageError
 from generator.core.i18n import CATEGORIES, FORUMS, FREQUENCIES, LABELS, join_words, pick
 from generator.draft.markup import parse, resolve
 from generator.core.model import Paragraph, Styled, Text
 from generator.core.model import AgreementSpec, Clause, Draft, DraftClause, Library, Section, Service, ServiceRow
-from generator.library.parameters import ASPECTS, classification_level, format_value, value_for_service
+from generator.library.parameters import ASPECTS, format_value, selects, value_for_service
 
 
 def assemble(library: Library, agreement_id: str) -> Draft:
@@ -40,8 +41,9 @@ def assemble(library: Library, agreement_id: str) -> Draft:
         parties=spec.parties,
         services=tuple(_service_row(s, lang) for s in services),
         sections=sections,
-        coverage=coverage([library.catalogs[c] for c in spec.catalogs], drafted, spec.exclude,
-                          excluded_covers, lang),
+        coverage=coverage([library.catalogs[c] for c in spec.catalogs], drafted, spec, services,
+                          library.clauses, excluded_covers),
+        overrides=overrides(drafted, spec, services, library.clauses),
         excluded_clauses=tuple(e for e in spec.exclude if e.clause),
         generator_version=__version__,
         start_date=spec.start_date, followup=plan(sections, spec.start_date, lang),
@@ -111,15 +113,7 @@ def draft_date() -> str:
 
 def applies(clause: Clause, service: Service) -> bool:
     """Whether the clause's applicability rules select this service."""
-    rules = clause.applies_to
-    if "service_types" in rules and service.type not in rules["service_types"]:
-        return False
-    levels = service.classification
-    if any(classification_level(a, levels) < n for a, n in (rules.get("min_level") or {}).items()):
-        return False
-    if any(classification_level(a, levels) > n for a, n in (rules.get("max_level") or {}).items()):
-        return False
-    return rules.get("personal_data") in (None, service.personal_data)
+    return selects(clause.applies_to, service)
 
 
 def _ordered(clauses) -> list[Clause]:
@@ -149,9 +143,7 @@ def _draft_clause(clause: Clause, spec: AgreementSpec, services: list[Service]) 
         raise BuildError(f"{clause.path}: clause '{clause.id}': placeholder '{{{{ {exc.args[0]} }}}}' "
                          f"has no value") from None
     if len(selected) < len(services):  # say which services a clause binds when it is not all of them
-        names = join_words([s.name[lang] for s in selected], lang)
-        blocks = (Paragraph((Styled("emphasis", (Text(LABELS[lang]["applies_to"].format(services=names)),)),)),
-                  *blocks)
+        blocks = (applies_note([s.name[lang] for s in selected], lang), *blocks)
     followup = clause.followup or {}
     return DraftClause(
         id=clause.id, version=clause.version, status=clause.status, category=clause.category,
@@ -164,7 +156,14 @@ def _draft_clause(clause: Clause, spec: AgreementSpec, services: list[Service]) 
         content_hash=clause.content_hash, path=clause.path,
         followup_every=followup.get("frequency"), followup_by=followup.get("by", "supplier"),
         fallback=fallback,
+        tender_evidence=clause.tender_evidence[lang] if clause.tender_evidence else None,
     )
+
+
+def applies_note(names: list[str], lang: str) -> Paragraph:
+    """The first paragraph of a clause that binds only some services: 'Punkten gäller A och B.'"""
+    sentence = LABELS[lang]["applies_to"].format(services=join_words(names, lang))
+    return Paragraph((Styled("emphasis", (Text(sentence),)),))
 
 
 def _values(clause: Clause, spec: AgreementSpec, services: list[Service], accepted: list = ()) -> dict[str, str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from generator.render.disclosure import overridden_sentence, override_header, override_rows, verify_header, verify_rows
 from generator.core.i18n import LABELS, clause_meta, coverage_note
 from generator.render.plan import COLUMNS, plan_intro, plan_row
 from generator.core.model import FIRST_CLAUSE_SECTION, Block, Draft, Inline, Link, ListBlock, Paragraph, Styled, Text
@@ -87,6 +88,8 @@ def render_markdown(draft: Draft) -> str:
               f"({labels['quote'].format(labels[p.role])}), {escape(p.contact_role)}" for p in draft.parties] + [""]
     lines += blocks(draft.scope)
     lines += [f"## 2 {labels['services']}", "", labels["services_intro"], ""]
+    if overridden := overridden_sentence(draft):  # never claim every value follows from the classification
+        lines += [escape(overridden), ""]
     lines += table([labels[k] for k in ("service", "confidentiality", "integrity", "availability", "personal_data")],
                    [[escape(s.name), str(s.confidentiality), str(s.integrity), str(s.availability),
                      labels["yes" if s.personal_data else "no"]] for s in draft.services])
@@ -124,6 +127,21 @@ def coverage_lines(draft: Draft, heading: str, by_number: bool = False) -> list[
         lines += table([labels[k] for k in ("item", "title", "reference", "status", "clauses_or_reason")],
                        [[escape(i.id), escape(i.title), escape(i.reference), labels[i.status],
                          escape(coverage_note(i, draft.language, numbers))] for i in cat.items])
+    return lines + disclosure_lines(draft)
+
+
+def disclosure_lines(draft: Draft) -> list[str]:
+    """The overrides and the unverified catalog items, after the checklist tables."""
+    labels = LABELS[draft.language]
+    lines = [f"### {labels['overrides']}", ""]
+    if draft.overrides:
+        lines += [labels["overrides_intro"], ""] + table(override_header(draft.language),
+                                                          [[escape(c) for c in r] for r in override_rows(draft)])
+    else:
+        lines += [labels["no_overrides"], ""]
+    if rows := verify_rows(draft):
+        lines += [f"### {labels['verify_items']}", "", labels["verify_intro"], ""]
+        lines += table(verify_header(draft.language), [[escape(c) for c in r] for r in rows])
     return lines
 
 

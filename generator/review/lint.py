@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.core.errors import Diagnostic
+from generator.review.consequences import consequences, regressions
 from generator.review.gitrev import Repo, Revision, Snapshot, worktree
 from generator.library.open import content_hash
 from generator.library.load import Source
@@ -21,7 +22,7 @@ from generator.library.translation import acknowledged
 from generator.library.validate import key_path
 
 LAYOUT_ONLY = ("version", "order", "translation_checked")  # keys whose change alone needs no new version
-LOCALIZED = (("title",), ("text",), ("verification",), ("followup", "kpi"))
+LOCALIZED = (("title",), ("text",), ("verification",), ("followup", "kpi"), ("tender_evidence",))
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,7 @@ def lint(base: Snapshot, work: Snapshot) -> LintResult:
         else:
             problems += _version_problems(before, source, changed=False)
     problems += _agreement_problems(sources)
+    problems += regressions(consequences(base, work, new_sources=sources))  # new gaps or inadequacies
     return LintResult(base.revision, changed, tuple(problems))
 
 
