@@ -15,6 +15,8 @@ from generator.core.i18n import CATEGORIES, FORUMS, FREQUENCIES, LABELS, join_wo
 from generator.draft.markup import parse, resolve
 from generator.core.model import Paragraph, Styled, Text
 from generator.core.model import AgreementSpec, Clause, Draft, DraftClause, Library, Section, Service, ServiceRow
+from generator.library.applicability import bound_services
+from generator.library.terms import forum_in
 from generator.library.parameters import ASPECTS, format_value, selects, value_for_service
 
 
@@ -123,10 +125,9 @@ def _ordered(clauses) -> list[Clause]:
 
 def _draft_clause(clause: Clause, spec: AgreementSpec, services: list[Service]) -> DraftClause | None:
     # Approved clauses come in by their rules; draft and retired ones only when the agreement names them.
-    explicit = clause.id in spec.include
-    selected = [s for s in services if applies(clause, s)] if clause.status == "approved" else []
-    if explicit:
-        selected = selected or services
+    bound = bound_services(clause.id, clause.status, [s.id for s in services if applies(clause, s)],
+                           [s.id for s in services], spec.include, ())
+    selected = [s for s in services if s.id in bound]
     if not selected:
         return None
     lang = spec.language
@@ -152,7 +153,8 @@ def _draft_clause(clause: Clause, spec: AgreementSpec, services: list[Service]) 
         verification=clause.verification[lang],
         followup_kpi=followup["kpi"][lang] if followup else None,
         followup_frequency=pick(FREQUENCIES[followup["frequency"]], lang) if followup else None,
-        followup_forum=pick(FORUMS[followup["forum"]], lang) if followup.get("forum") else None,
+        followup_forum=pick(FORUMS[forum], lang) if (forum := forum_in(followup.get("forum"),
+                                                                       [s.delivery for s in selected])) else None,
         content_hash=clause.content_hash, path=clause.path,
         followup_every=followup.get("frequency"), followup_by=followup.get("by", "supplier"),
         fallback=fallback,

@@ -14,6 +14,7 @@ from cerberus.errors import BasicErrorHandler
 
 from generator.core.errors import Diagnostic
 from generator.core.text import INVISIBLE
+from generator.library import consistency
 from generator.library.fallbacks import acceptance_problems, fallback_problems
 from generator.library.fastschema import conforms
 from generator.library.extend import quiet_unused, resolve_overrides
@@ -53,7 +54,7 @@ def validate(sources: list[Source]) -> list[Diagnostic]:
         problems += found
         if not found:
             valid.append(source)
-    return problems + cross_check(valid)
+    return problems + [d for source in valid for d in document_problems(source)] + cross_check(valid)
 
 
 def cross_check(sources: list[Source]) -> list[Diagnostic]:
@@ -183,6 +184,14 @@ def _plain_text_problem(source: Source, value: str, path: tuple) -> Diagnostic |
     return None
 
 
+def document_problems(source: Source) -> list[Diagnostic]:
+    """What a schema-valid document gets wrong on its own beyond the schema (see `consistency`)."""
+    found: list[Diagnostic] = []
+    consistency.check_document(source, lambda src, path, message, code, **kw: found.append(
+        _diag(src, path, message, code, **kw)))
+    return found
+
+
 # --- cross-file -------------------------------------------------------------------------------
 
 class _CrossCheck:
@@ -209,6 +218,7 @@ class _CrossCheck:
         for source in self.by_kind["catalog"].values():
             self._partial(source)
             self._rules(source)
+        consistency.check(self.by_kind, self.add)
         return self.problems
 
     def by_kind_only(self) -> dict[str, dict[str, Source]]:
