@@ -12,7 +12,7 @@ import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.core.errors import Diagnostic, KlausulError
+from generator.core.errors import EXIT_INTERNAL, Diagnostic, KlausulError
 from generator.core.model import Library
 
 
@@ -24,6 +24,13 @@ class Failure:
     message: str
     diagnostics: tuple[Diagnostic, ...] = ()
     trace: str = ""  # the traceback as text, printed with --debug
+
+    @classmethod
+    def internal(cls, agreement: str, exc: BaseException) -> "Failure":
+        """An unexpected exception while building one agreement: exit 70, the traceback for --debug."""
+        trace = "".join(traceback.format_exception(exc))
+        return cls(EXIT_INTERNAL, f"{agreement}: internal error while building ({type(exc).__name__}); please "
+                   "report it with the output of the same command run with --debug", (), trace)
 
     @classmethod
     def of(cls, exc: KlausulError) -> "Failure":
@@ -67,6 +74,8 @@ def build_all(root: Path, agreements: tuple[str, ...], out: Path, formats: tuple
                     written = write_files(out, outcome.files)
                 except KlausulError as exc:
                     outcome = Outcome(outcome.agreement, failure=Failure.of(exc))
+                except Exception as exc:  # noqa: BLE001  one agreement's files, not the whole batch
+                    outcome = Outcome(outcome.agreement, failure=Failure.internal(outcome.agreement, exc))
             report.add(index, Outcome(outcome.agreement, summary=outcome.summary, failure=outcome.failure),
                        written)  # the file bytes are on disk now; only the lines wait for their turn
     return report.finish(time.perf_counter() - started)
@@ -100,6 +109,8 @@ def build_one(agreement: str) -> Outcome:
 
     try:
         draft, files = build_files(_JOB["library"], agreement, _JOB["formats"], _JOB["template"])
+        return Outcome(agreement, files, coverage_summary(draft))
     except KlausulError as exc:
         return Outcome(agreement, failure=Failure.of(exc))
-    return Outcome(agreement, files, coverage_summary(draft))
+    except Exception as exc:  # a bug hits this agreement only; the others are still built and written
+        return Outcome(agreement, failure=Failure.internal(agreement, exc))

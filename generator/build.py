@@ -6,6 +6,7 @@ from pathlib import Path
 
 from generator.draft.assemble import assemble
 from generator.core.errors import BuildError, Diagnostic, OutputError
+from generator.core.files import read_regular
 from generator.core.model import Draft, Library
 from generator.render import WRITERS, render
 
@@ -54,10 +55,7 @@ def _template(library: Library, agreement_id: str, override: Path | None) -> tup
         if not path.is_relative_to(root):
             spec = library.agreements[agreement_id]
             raise OutputError(f"{spec.path}: template '{name}' lies outside the library")
-    try:
-        return path.read_bytes(), str(path)
-    except OSError as exc:
-        raise OutputError(f"{path}: cannot read the template ({exc.strerror})") from None
+    return read_regular(path, OutputError, "template"), str(path)
 
 
 def render_one(library: Library, agreement_id: str, fmt: str, **writer_options) -> tuple[Draft, bytes]:

@@ -7,11 +7,14 @@ start fast. Every user error is a KlausulError and is turned into a message and 
 
 from __future__ import annotations
 
+import errno
+import os
+import sys
 from pathlib import Path
 
 import click
 
-from generator.core.errors import EXIT_INTERNAL, EXIT_PROBLEMS, KlausulError
+from generator.core.errors import EXIT_INTERNAL, EXIT_OUTPUT, EXIT_PROBLEMS, KlausulError
 
 
 class _Klausul(click.Group):
@@ -19,7 +22,10 @@ class _Klausul(click.Group):
 
     def invoke(self, ctx: click.Context):
         try:
-            return super().invoke(ctx)
+            try:
+                return super().invoke(ctx)
+            finally:  # a full disk shows here, not at interpreter exit (which would exit 120)
+                sys.stdout.flush()
         except KlausulError as exc:
             from generator.report import print_error
 
@@ -31,17 +37,32 @@ class _Klausul(click.Group):
         except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
         except BrokenPipeError:  # the reader went away (`klausul ... | head`): not an error of ours
-            import os
-            import sys
-
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            _drop_stdout()
             ctx.exit(0)
+        except OSError as exc:
+            if exc.errno not in _MEDIUM_ERRORS:
+                return self._internal(ctx)
+            _drop_stdout()  # stdout itself cannot be written (no file of ours failed: those are OutputErrors)
+            click.echo(f"klausul: cannot write the output to stdout ({exc.strerror})", err=True)
+            ctx.exit(EXIT_OUTPUT)
         except Exception:  # a bug: say so plainly, and show the details only when asked
-            if ctx.params.get("debug"):
-                raise
-            click.echo("klausul: internal error; please report it with the output of the same "
-                       "command run with --debug", err=True)
-            ctx.exit(EXIT_INTERNAL)
+            return self._internal(ctx)
+
+    @staticmethod
+    def _internal(ctx: click.Context):
+        if ctx.params.get("debug"):
+            raise
+        click.echo("klausul: internal error; please report it with the output of the same "
+                   "command run with --debug", err=True)
+        ctx.exit(EXIT_INTERNAL)
+
+
+_MEDIUM_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO}
+
+
+def _drop_stdout() -> None:
+    """Point stdout at /dev/null, so that the buffered rest is not written (and failing) at exit."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 @click.group(cls=_Klausul, context_settings={"help_option_names": ["-h", "--help"]})
@@ -376,8 +397,10 @@ def diff(root: Path, revisions: tuple[str, ...], fmt: str, agreement: str | None
         text = render_md(result, effects, problem, consequences_revisions(_library_root(root, new), old, new))
     else:
         text = WRITERS[fmt](result, color=colored) if fmt == "text" else WRITERS[fmt](result)
-    if output is None:
-        click.echo(text, nl=False, color=colored or None)  # click would strip colours from a pipe
+    if output is None:  # revisions hold any bytes: no escape sequence of theirs reaches the terminal
+        from generator.core.text import visible_keep_colors
+
+        click.echo(visible_keep_colors(text), nl=False, color=colored or None)  # click would strip colours from a pipe
     else:
         deliver(text.encode("utf-8"), output, output, text=True)
     if exit_code and result.documents:
@@ -431,10 +454,12 @@ def lint(root: Path, base: str | None, staged: bool, rev: str | None, fmt: str, 
         for path in acknowledge_translations(root, [d.path for d in result.problems if d.code == "translation-drift"]):
             click.echo(f"{path}: translation_checked recorded", err=True)
         result = lint_repo(_library_root(root, None), base, staged, rev)
+    from generator.core.text import visible
+
     if fmt == "json":
         click.echo(render_json(result, strict), nl=False)
     else:
-        click.echo(render_text(result), nl=False, err=bool(result.problems))
+        click.echo(visible(render_text(result)), nl=False, err=bool(result.problems))
     click.get_current_context().exit(EXIT_PROBLEMS if result.failed(strict) else 0)
 
 
@@ -449,8 +474,10 @@ def verify(root: Path, file: Path, rev: str, worktree: bool, fmt: str) -> None:
     from generator.review.verify_writers import WRITERS
     from generator.review.verify import verify_repo
 
+    from generator.core.text import visible
+
     result = verify_repo(root, file, rev, worktree)
-    click.echo(WRITERS[fmt](result), nl=False)
+    click.echo(WRITERS[fmt](result) if fmt == "json" else visible(WRITERS[fmt](result)), nl=False)
     click.get_current_context().exit(0 if result.matches else EXIT_PROBLEMS)
 
 
@@ -492,7 +519,10 @@ def impact(root: Path, clause: str, rev: str | None, fmt: str) -> None:
         repo = Repo(root)
         revision = repo.resolve(rev)
         library = open_at(repo.snapshot(revision), root)
-    click.echo(WRITERS[fmt](clause_impact(library, clause, revision)), nl=False)
+    from generator.core.text import visible
+
+    out = WRITERS[fmt](clause_impact(library, clause, revision))
+    click.echo(out if fmt == "json" else visible(out), nl=False)
 
 
 main = cli

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
+import stat
 import tempfile
+import time
 from pathlib import Path
 
 from generator.core.errors import OutputError
@@ -19,6 +22,8 @@ def write_files(directory: Path, files: dict[str, bytes]) -> list[Path]:
     for name in files:  # checked before anything is renamed, so that no file of the set is replaced
         if (directory / name).is_dir():
             raise OutputError(f"{directory / name}: cannot write the output, a folder of that name is in the way")
+        _refuse_special(directory / name)
+    _clean_stale(directory, files)
     staged: list[tuple[str, Path]] = []
     try:
         for name, data in files.items():
@@ -39,6 +44,38 @@ def write_files(directory: Path, files: dict[str, bytes]) -> list[Path]:
         raise
     _sync_directory(directory)
     return [final for _, final in staged]
+
+
+def _refuse_special(path: Path) -> None:
+    """A device node, FIFO or socket at the path (or where a link there points) is never replaced:
+    `-o /dev/stdout` or `-o /dev/sda` run as root would otherwise swap the node for a file. Nothing
+    in /dev, /proc or /sys is replaced: /dev/stdout is a link that may point at a regular file."""
+    parent = path.parent.resolve()
+    if any(parent == Path(top) or parent.is_relative_to(top) for top in _SYSTEM):
+        raise OutputError(f"{path}: refusing to replace a file in {parent} (use -o - for stdout)")
+    for where in (path, path.resolve()) if path.is_symlink() else (path,):
+        try:
+            mode = os.stat(where, follow_symlinks=False).st_mode
+        except OSError:  # nothing there (a new file, a dangling link): fine
+            continue
+        if not (stat.S_ISREG(mode) or stat.S_ISLNK(mode)):
+            raise OutputError(f"{path}: is a device, FIFO or socket, not a file; refusing to replace it "
+                              "(use -o - for stdout)")
+
+
+_SYSTEM = ("/dev", "/proc", "/sys")
+STALE_SECONDS = 3600
+
+
+def _clean_stale(directory: Path, files: dict[str, bytes]) -> None:
+    """Remove temporary files of these outputs that a killed build left behind (older than an hour,
+    so that a build running at the same time keeps its own)."""
+    now = time.time()
+    for name in files:
+        for leftover in directory.glob(f".{glob.escape(name)}.*.tmp"):
+            with contextlib.suppress(OSError):
+                if now - leftover.lstat().st_mtime > STALE_SECONDS and leftover.is_file():
+                    leftover.unlink()
 
 
 def _sync_directory(directory: Path) -> None:

@@ -10,6 +10,7 @@ import click
 
 from generator.core.errors import EXIT_OK, EXIT_PROBLEMS, Diagnostic, KlausulError
 from generator.core.model import CatalogCoverage
+from generator.core.text import visible
 
 
 def print_diagnostics(problems: list[Diagnostic], fmt: str, strict: bool) -> int:
@@ -22,7 +23,7 @@ def print_diagnostics(problems: list[Diagnostic], fmt: str, strict: bool) -> int
                                "problems": [d.as_dict() for d in problems]}, ensure_ascii=False, indent=2))
     else:
         for d in problems:
-            click.echo(f"{d} ({d.severity})" if d.severity != "error" else str(d), err=True)
+            click.echo(visible(f"{d} ({d.severity})" if d.severity != "error" else str(d)), err=True)
         files = len({d.path for d in problems})
         click.echo(f"{errors} error(s), {warnings} warning(s) in {files} file(s)" if problems
                    else "library is valid", err=bool(problems))
@@ -51,15 +52,15 @@ def _cell(value) -> str:
 def print_error(exc: KlausulError) -> int:
     """Print a user error with its diagnostics; its exit code."""
     for d in exc.diagnostics:
-        click.echo(str(d), err=True)
-    click.echo(f"klausul: {exc}", err=True)
+        click.echo(visible(str(d)), err=True)
+    click.echo(visible(f"klausul: {exc}"), err=True)
     return exc.exit_code
 
 
 def print_warnings(warnings: list[Diagnostic]) -> None:
     """Print the library's warnings, each marked as one."""
     for d in warnings:
-        click.echo(f"{d} (warning)", err=True)
+        click.echo(visible(f"{d} (warning)"), err=True)
 
 
 def print_failure(failure) -> int:
@@ -68,8 +69,8 @@ def print_failure(failure) -> int:
     if failure.trace and context is not None and context.find_root().params.get("debug"):
         click.echo(failure.trace.rstrip("\n"), err=True)
     for d in failure.diagnostics:
-        click.echo(str(d), err=True)
-    click.echo(f"klausul: {failure.message}", err=True)
+        click.echo(visible(str(d)), err=True)
+    click.echo(visible(f"klausul: {failure.message}"), err=True)
     return failure.exit_code
 
 
@@ -145,6 +146,11 @@ def deliver(data: bytes, output: Path | None, default: Path, text: bool) -> None
 
     if output is None and text:
         click.echo(data.decode("utf-8"), nl=False)
+        return
+    if output is not None and str(output) == "-":  # `-o -`: stdout, for text and binary files alike
+        stream = click.get_binary_stream("stdout")
+        stream.write(data)
+        stream.flush()
         return
     target = output or default
     (written,) = write_files(target.parent, {target.name: data})

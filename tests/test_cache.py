@@ -87,7 +87,7 @@ def test_no_cache_writes_nothing(library, monkeypatch):
 def test_an_unreadable_cache_file_is_ignored_and_replaced(library):
     path = cache.cache_file(library)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(b"\x80\x05not a pickle")
+    path.write_bytes(b"\x80\x05not json")
     assert _codes(library) == []
     assert cache._read(path).get("format") == cache.FORMAT
 
@@ -110,3 +110,64 @@ def test_many_files_are_parsed_in_workers_with_the_same_result(library, monkeypa
     monkeypatch.setattr(workers, "run", lambda *args, **kw: calls.append(args) or real_run(*args, **kw))
     assert diagnose(library) == one
     assert calls, "the files were not parsed in workers"
+
+
+def test_a_planted_pickle_never_runs(library, tmp_path):
+    """The cache is JSON: a file planted where the cache lives is data at most, never code."""
+    import pickle
+
+    marker = tmp_path / "pwned"
+
+    class Payload:
+        def __reduce__(self):
+            return (Path.touch, (marker,))
+
+    path = cache.cache_file(library)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for planted in (path, path.with_suffix(".pickle")):
+        planted.write_bytes(pickle.dumps({"format": cache.FORMAT, "files": Payload()}))
+    assert _codes(library) == []
+    assert not marker.exists()
+    assert cache._read(path).get("format") == cache.FORMAT  # replaced by a readable cache
+
+
+def test_a_cache_file_others_may_write_is_not_trusted(library):
+    assert _codes(library) == []
+    path = cache.cache_file(library)
+    path.chmod(0o666)
+    assert cache._read(path) == {}
+
+
+def test_old_cache_files_are_pruned(library):
+    import os
+    import time
+
+    directory = cache.cache_dir()
+    directory.mkdir(parents=True, exist_ok=True)
+    stale = [directory / f"{n:024x}.json" for n in range(cache.KEEP_FILES + 5)]
+    old = time.time() - (cache.KEEP_DAYS + 1) * 86400
+    for n, path in enumerate(stale):
+        path.write_bytes(b"{}")
+        os.utime(path, (old if n < 3 else time.time() - n,) * 2)
+    leftover = directory / ".x.json.abc.tmp"
+    leftover.write_bytes(b"")
+    os.utime(leftover, (old, old))
+    assert _codes(library) == []
+    kept = {p for p in directory.iterdir()}
+    assert cache.cache_file(library) in kept and leftover not in kept
+    assert not kept & set(stale[:3])  # unused for longer than KEEP_DAYS
+    assert len([p for p in kept if p.suffix == ".json"]) == cache.KEEP_FILES
+
+
+def test_the_codec_round_trips_every_value_a_source_holds():
+    import datetime as dt
+
+    from generator.library import cache_codec
+    from generator.library.load import Source
+
+    source = Source("clause", "clauses/a.yaml", {"levels": {1: 24, 2: 8.5}, "date": dt.date(2027, 1, 1),
+                                                 "when": dt.datetime(2027, 1, 1, 12), "x": [None, True, "\x00tuple"],
+                                                 "\x00map": "key like a tag"},
+                    {("levels", 1): 3, (): 1}, {("text", "sv")})
+    back = cache_codec.loads(cache_codec.dumps({"s": source, "t": (1, "a")}))
+    assert back["s"] == source and back["t"] == (1, "a")

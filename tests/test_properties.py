@@ -3,7 +3,9 @@
 "As written" means, precisely:
 
 - A clause **title** is plain text: every character except those XML cannot carry (controls,
-  U+FFFE/U+FFFF, surrogates) and the two private-use characters Klausul reserves comes out
+  U+FFFE/U+FFFF, surrogates), the invisible format characters `validate` refuses (Unicode
+  category Cf but U+200D: bidi overrides, zero-width spaces, the soft hyphen; see
+  generator/core/text.py) and the two private-use characters Klausul reserves comes out
   unchanged, Markdown and template syntax included; runs of ASCII white space (space, tab, line
   breaks) fold to one space, as everywhere in the draft.
 - A clause **text** is Markdown, so "as written" holds for prose: paragraphs separated by a blank
@@ -12,7 +14,7 @@
   followed by `(` or `[` (links), nor a line inside a paragraph that starts with block syntax
   (`#`, `>`, `-`, `+`, `=`, `|` or a number with `.` or `)`: headings, quotes, lists, tables).
   Everything else comes out unchanged: `& < > " '`, quotes of
-  every language, right-to-left text and bidi controls, emoji with modifiers, combining marks,
+  every language, right-to-left text, emoji with modifiers, combining marks,
   no-break and other non-ASCII spaces inside the text, single braces and very long words. Raw
   HTML and entities are not Markdown here (`<b>` and `&amp;` stay text). ASCII white space folds
   to one space and white space at the ends of a paragraph is dropped. Template syntax (`{{`,
@@ -52,9 +54,9 @@ _BLOCK_LINE = re.compile(r"\n[ \t]*([#>=+|-]|\d+[.)])")
 
 # Categories left out everywhere: controls (Cc; XML forbids most, tab and line breaks are tested
 # apart), surrogates (Cs), private use (Co; Klausul's placeholder tokens) and unassigned (Cn).
-_XML_TEXT = st.characters(blacklist_categories=("Cc", "Cs", "Co", "Cn"))
-_PROSE = st.characters(blacklist_categories=("Cc", "Cs", "Co", "Cn"), blacklist_characters="*_`\\")
-_SAMPLES = ["& < > \" '", "«citat» „Zitat“ “quote” ‘q’", "שלום עולם", "مرحبا", "\u202eevil\u202c",
+_XML_TEXT = st.characters(blacklist_categories=("Cc", "Cs", "Co", "Cn", "Cf"))
+_PROSE = st.characters(blacklist_categories=("Cc", "Cs", "Co", "Cn", "Cf"), blacklist_characters="*_`\\")
+_SAMPLES = ["& < > \" '", "«citat» „Zitat“ “quote” ‘q’", "שלום עולם", "مرحبا", "\u05e9\u05dc\u05d5\u05dd evil",
             "👩🏽‍💻 🇸🇪", "e\u0301 a\u0308 \u1e9b\u0323", "x" * 3000, "a\u00a0b\u2009c\u3000d",
             "{ single } braces", "<b>bold?</b> &amp; &#123;", "Bob & Sons <UK> Ltd"]
 _PIECES = st.one_of(st.text(_PROSE, min_size=1, max_size=40), st.sampled_from(_SAMPLES))
@@ -111,7 +113,7 @@ def _build(root: Path) -> bytes:
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(paragraphs=_PARAGRAPHS)
 @example(paragraphs=["Leverantören & <Kund> \"avtal\" 'citat' {{ 7*7 }}"])
-@example(paragraphs=["Ett\u00a0ord", "x" + "y" * 5000, "a\u200d\u200cb \u2066isolate\u2069 "])
+@example(paragraphs=["Ett\u00a0ord", "x" + "y" * 5000, "a\u200db isolate "])
 def test_clause_prose_comes_out_as_written(workspace, paragraphs):
     text = "\n\n".join(paragraphs)
     _write_clause(workspace, "Plain prose", text)
@@ -132,7 +134,7 @@ def test_clause_prose_comes_out_as_written(workspace, paragraphs):
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(title=st.text(_XML_TEXT, min_size=1, max_size=60).filter(str.strip))
 @example(title="*Not* _emphasis_ `code` [link](http://x) \\ {{ 7*7 }} {% x %} <b> &amp;")
-@example(title="\u05e9\u05dc\u05d5\u05dd \u202edesserts\u202c 👍🏽 e\u0301")
+@example(title="\u05e9\u05dc\u05d5\u05dd desserts 👍🏽 e\u0301")
 def test_clause_title_comes_out_as_written(workspace, title):
     _write_clause(workspace, title, "The Supplier shall follow the guidelines.")
     assert [d for d in diagnose(workspace) if d.severity == "error"] == []

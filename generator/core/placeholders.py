@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 
 PLACEHOLDER = re.compile(r"\{\{\s*([a-z][a-z0-9_]*)\s*\}\}")
-_TEMPLATE_LIKE = re.compile(r"\{\{.*?\}\}|\{\{|\{%|\{#", re.S)
+# `[^{]` rather than `.`: a search from each `{{` stops at the next brace instead of running to
+# the end of the text, so thousands of unclosed `{{` stay linear.
+_TEMPLATE_LIKE = re.compile(r"\{\{[^{]*?\}\}|\{\{|\{%|\{#")
 
 
 def scan(text: str) -> tuple[list[tuple[str, int]], list[tuple[str, int]]]:

@@ -40,7 +40,7 @@ def run(function: Callable[[Any], Any], items: Iterable, jobs: int,
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     with _deferred_ctrl_c() as interrupted:
         pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_start,
-                                   initargs=(initializer, initargs))
+                                   initargs=(initializer, initargs, os.getpid()))
         try:
             pending = {pool.submit(function, item): index for index, item in enumerate(items)}
             while pending:
@@ -78,7 +78,36 @@ def _deferred_ctrl_c():
         signal.signal(signal.SIGINT, previous)
 
 
-def _start(initializer: Callable[..., None] | None, initargs: tuple) -> None:
+def _start(initializer: Callable[..., None] | None, initargs: tuple, parent: int | None = None) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _die_with(parent)
     if initializer is not None:
         initializer(*initargs)
+
+
+def _die_with(parent: int | None) -> None:
+    """End this worker when the parent dies (SIGKILL included), instead of running on as an orphan.
+
+    Linux delivers SIGTERM to us when the parent thread ends (prctl PR_SET_PDEATHSIG); elsewhere a
+    daemon thread polls the parent's pid. Either way a parent that died before this ran is caught.
+    """
+    if parent is None:
+        return
+    armed = False
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(Exception):
+            import ctypes
+
+            armed = ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM, 0, 0, 0) == 0  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:  # the parent died before the signal was armed
+        os._exit(1)
+    if not armed:
+        threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+
+
+def _watch_parent(parent: int) -> None:
+    import time
+
+    while os.getppid() == parent:
+        time.sleep(1)
+    os._exit(1)

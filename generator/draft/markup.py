@@ -8,6 +8,7 @@ import threading
 import xml.etree.ElementTree as ET
 
 import markdown
+from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
 
 from generator.core.model import Block, Inline, Link, ListBlock, Paragraph, Param, Styled, Table, Text
@@ -19,6 +20,26 @@ from generator.draft.preview_lists import normalize_lists
 _TOKEN = re.compile("\ue000([0-9]+)\ue001")
 _SPACE = re.compile(r"[ \t\n\r\f\v]+")  # a no-break space in clause text is deliberate
 _STYLES = {"strong": "strong", "b": "strong", "em": "emphasis", "i": "emphasis", "code": "code"}
+
+
+# `[text](address)` and `![alt](address)`, with one level of brackets in the text and of parentheses
+# in the address. Python-Markdown's own link readers scan to the end of the text for every `[`
+# (16,000 unclosed brackets took 48 s); every repetition here stops at the next bracket, so a
+# search is linear. A title, a reference link and anything else stay literal text: nothing is dropped.
+_LINK = (r"(!?)\[((?:[^\[\]\\]|\\.|\[[^\[\]]*\])*)\]"
+         r"\(((?:[^()\s\\]|\\.|\([^()\s]*\))*)\)")
+
+
+class _Link(InlineProcessor):
+    """A link or an image as one linear regular expression."""
+
+    def handleMatch(self, m: re.Match, data: str):
+        if m.group(1):  # an image is its alternative text; a contract embeds nothing from outside
+            return m.group(2), m.start(0), m.end(0)
+        el = ET.Element("a")
+        el.text = m.group(2)
+        el.set("href", self.unescape(m.group(3)))
+        return el, m.start(0), m.end(0)
 
 
 class _Capture(Treeprocessor):
@@ -33,8 +54,11 @@ def _markdown() -> markdown.Markdown:
     # Raw HTML and entities would be passed through or eaten (`Bob & Sons <UK>` lost `<UK>`);
     # clause text is plain text with Markdown structure, so those readers are switched off.
     md.preprocessors.deregister("html_block")
-    for name in ("html", "entity", "autolink", "automail"):
+    for name in ("html", "entity", "autolink", "automail", "reference", "link", "image_link",
+                 "image_reference", "short_reference", "short_image_ref"):
         md.inlinePatterns.deregister(name)
+    md.inlinePatterns.register(_Link(_LINK, md), "klausul-link", 160)
+    md.parser.blockprocessors.deregister("reference")  # `[id]: url` lines would vanish from the text
     md.treeprocessors.register(_Capture(md), "klausul-capture", -10)
     return md
 
@@ -147,11 +171,17 @@ def _text(text: str | None, names: list[str]) -> list[Inline]:
 
 def _merge(parts: list[Inline]) -> tuple[Inline, ...]:
     merged: list[Inline] = []
+    run: list[str] = []  # adjacent texts are joined once: joining pairwise was quadratic
     for part in parts:
-        if isinstance(part, Text) and merged and isinstance(merged[-1], Text):
-            merged[-1] = Text(_SPACE.sub(" ", merged[-1].text + part.text))
-        else:
-            merged.append(part)
+        if isinstance(part, Text):
+            run.append(part.text)
+            continue
+        if run:
+            merged.append(Text(_SPACE.sub(" ", "".join(run))))
+            run = []
+        merged.append(part)
+    if run:
+        merged.append(Text(_SPACE.sub(" ", "".join(run))))
     return tuple(merged)
 
 

@@ -15,19 +15,22 @@ file misses. A cache file that cannot be read is ignored and rewritten.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
-import pickle
+import time
 import sys
 import tempfile
 from pathlib import Path
 
 from generator.core.errors import Diagnostic
-from generator.library.extend import library_inputs
-from generator.library.load import Source, load_blobs
+from generator.library import cache_codec
+from generator.library.load import Source, Unreadable, load_blobs, read_library
 from generator.library.schema import schema_dir
 
-FORMAT = 2  # bump when the pickled layout changes
+FORMAT = 3  # bump when the stored layout changes (3: JSON instead of pickle)
+KEEP_DAYS = 30  # cache files of libraries not opened for this long are removed
+KEEP_FILES = 64  # and at most this many are kept, the most recently used
 PARALLEL_FROM = 400  # files to parse before worker processes pay for themselves
 _DEPENDENCIES = ("yaml", "yaml._yaml", "cerberus", "markdown")
 
@@ -50,13 +53,13 @@ def cache_dir() -> Path:
 def cache_file(root: Path) -> Path:
     """The cache file of the library at root."""
     name = hashlib.sha256(str(root.resolve()).encode("utf-8")).hexdigest()[:24]
-    return cache_dir() / f"{name}.pickle"
+    return cache_dir() / f"{name}.json"
 
 
 def load_checked(root: Path) -> tuple[list[Source], list[Diagnostic]]:
     """Every file parsed and checked (YAML problems, then schema problems, then cross-file problems),
     through the cache when it is on; the same answer as without it."""
-    files = [(rel, kind, file.read_bytes()) for rel, kind, file in library_inputs(root)]
+    files = read_library(root)
     if not enabled():
         sources, problems, _cross = _combine(_check_many(files), None)
         return sources, problems
@@ -74,6 +77,9 @@ def load_checked(root: Path) -> tuple[list[Source], list[Diagnostic]]:
     sources, problems, cross = _combine(entries, cross)
     if fresh or stored.get("cross", (None,))[0] != library_key:
         _write(path, {"format": FORMAT, "files": dict(zip(keys, entries)), "cross": (library_key, cross)})
+    else:  # used: pruning goes by the time of last use
+        with contextlib.suppress(OSError):
+            os.utime(path)
     return sources, problems
 
 
@@ -120,7 +126,9 @@ def _check_file(file: tuple[str, str, bytes]) -> Entry:
 
 def _key(prefix: bytes, rel: str, kind: str, raw: bytes) -> str:
     digest = hashlib.sha256(prefix)
-    for part in (rel.encode("utf-8"), kind.encode("ascii"), raw):
+    # An unreadable file's stand-in has a fourth part, so its key is never that of real bytes.
+    extra = (b"unreadable",) if isinstance(raw, Unreadable) else ()
+    for part in (rel.encode("utf-8"), kind.encode("ascii"), raw, *extra):
         digest.update(len(part).to_bytes(8, "big"))  # lengths first: no two inputs run together alike
         digest.update(part)
     return digest.hexdigest()
@@ -161,7 +169,11 @@ def _installed(module: str) -> str:
 def _read(path: Path) -> dict:
     try:
         with open(path, "rb") as handle:
-            data = pickle.load(handle)
+            info = os.fstat(handle.fileno())
+            # Another user's file, or one others may write, could have been planted to lie about the library.
+            if info.st_uid != os.geteuid() or info.st_mode & 0o022:
+                return {}
+            data = cache_codec.loads(handle.read())
     except Exception:  # missing, truncated, from another version: start again  # noqa: BLE001
         return {}
     return data if isinstance(data, dict) and data.get("format") == FORMAT else {}
@@ -176,9 +188,26 @@ def _write(path: Path, data: dict) -> None:
         return
     try:
         with os.fdopen(fd, "wb") as handle:
-            pickle.dump(data, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            handle.write(cache_codec.dumps(data))
         os.replace(tmp, path)
     except BaseException as exc:  # a full disk or Ctrl-C: leave no temporary file behind
         Path(tmp).unlink(missing_ok=True)
-        if not isinstance(exc, OSError):
+        if not isinstance(exc, (OSError, TypeError)):
             raise
+    _prune(path.parent, keep=path)
+
+
+def _prune(directory: Path, keep: Path) -> None:
+    """Remove cache files of libraries unused for KEEP_DAYS, beyond the KEEP_FILES most recent, and
+    temporary files a killed process left (older than an hour)."""
+    now = time.time()
+    try:
+        found = [(p.stat().st_mtime, p) for p in directory.iterdir()
+                 if p.suffix in (".json", ".pickle", ".tmp") and p != keep]
+    except OSError:
+        return
+    caches = sorted((f for f in found if f[1].suffix == ".json"), reverse=True)
+    old = [p for mtime, p in found if p.suffix == ".pickle" or (p.suffix == ".tmp" and now - mtime > 3600)]
+    old += [p for i, (mtime, p) in enumerate(caches) if i >= KEEP_FILES - 1 or now - mtime > KEEP_DAYS * 86400]
+    for path in old:
+        path.unlink(missing_ok=True)

@@ -131,7 +131,9 @@ def _pattern(regex: str, editor: bool) -> str:
     # cerberus matches from the start and appends `$` unless the pattern ends with it
     full = regex if regex.endswith("$") else regex + "$"
     pattern = "^(?:" + full + ")"
-    return pattern.replace("\\Z", "$") if editor else pattern  # JavaScript has no \Z
+    # JavaScript has no \Z; `(?![\s\S])` is the end of the text in JavaScript and Python alike (a
+    # bare `$` would let Python-based editors' validators take a trailing newline).
+    return pattern.replace("\\Z", "(?![\\s\\S])") if editor else pattern
 
 
 def _unsupported(rule: str):

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import bisect
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
@@ -51,11 +54,17 @@ class Source:
 
     def text_line(self, key_path: KeyPath, offset: int) -> int:
         """Line of character `offset` inside the string value at key_path."""
+        return self.text_lines(key_path)(offset)
+
+    def text_lines(self, key_path: KeyPath) -> Callable[[int], int]:
+        """A function from offset to line in the string at key_path; one pass over the string, so
+        asking for thousands of offsets stays linear (counting newlines per offset was quadratic)."""
         value = self.data
         for key in key_path:
             value = value[key]
         first = self.line(key_path) + (1 if key_path in self.block_scalars else 0)
-        return first + value[:offset].count("\n")
+        breaks = [m.start() for m in re.finditer("\n", value)]
+        return lambda offset: first + bisect.bisect_left(breaks, offset)
 
 
 class _YamlProblem(Exception):
@@ -65,22 +74,80 @@ class _YamlProblem(Exception):
 
 
 def library_files(root: Path) -> list[tuple[str, Path]]:
-    """Every (kind, file) of the library under root, in a stable order."""
+    """Every (kind, file) of the library under root, in a stable order; symbolic links to folders
+    are not followed (a link could lead anywhere, or round in a circle)."""
     found = []
     for folder, kind in KINDS.items():
         base = root / folder
         if base.is_dir():
-            files = [p for p in base.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file()]
+            files = []
+            for folder_path, dirs, names in os.walk(base):
+                files += [Path(folder_path) / n for n in names if n.endswith((".yaml", ".yml"))]
+                files += [Path(folder_path) / n for n in dirs if os.path.islink(os.path.join(folder_path, n))]
             found += [(kind, p) for p in sorted(files)]
+    return found
+
+
+class Unreadable(bytes):
+    """Stands for a library file that is not read: why, as (code, message); parse_source reports it."""
+
+    problem: tuple[str, str]
+
+
+def _unreadable(code: str, message: str) -> Unreadable:
+    found = Unreadable(f"{code}: {message}".encode("utf-8"))
+    found.problem = (code, message)
+    return found
+
+
+def printable(rel: str) -> str:
+    """A file name with bytes that are not UTF-8 shown as \\xNN, so that it can be printed."""
+    return rel.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def read_file(root: Path, file: Path) -> bytes:
+    """A library file's bytes, checked before reading: a regular file inside the library, at most
+    MAX_FILE_BYTES; otherwise an Unreadable naming the problem (nothing is read, nothing blocks)."""
+    rel = file.relative_to(root).as_posix()
+    if rel != printable(rel):
+        return _unreadable("file-name-not-utf8", "the file name is not UTF-8; rename the file")
+    if file.is_symlink() and not file.resolve().is_relative_to(root.resolve()):
+        return _unreadable("path-outside-library", "a symbolic link that leads outside the library")
+    if file.is_dir():
+        return _unreadable("not-a-file", "a symbolic link to a folder; links to folders are not followed")
+    try:
+        fd = os.open(file, os.O_RDONLY | os.O_NONBLOCK)  # a FIFO must not block the open
+    except OSError as exc:
+        return _unreadable("unreadable-file", f"cannot be read ({exc.strerror})")
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            return _unreadable("not-a-file", "not a regular file (a device, a FIFO or a socket)")
+        if info.st_size > MAX_FILE_BYTES:
+            return _unreadable("file-too-large", f"file is {info.st_size} bytes; the limit is {MAX_FILE_BYTES}")
+        return handle.read(MAX_FILE_BYTES + 1)  # the size check in parse_source catches a file that grew
+
+
+def read_library(root: Path, own_only: bool = False) -> list[tuple[str, str, bytes]]:
+    """(relative path, kind, bytes) of every file the library reads (its base's first, unless
+    own_only), each read as read_file reads it: inside its own library, the base's inside the base."""
+    from generator.library.extend import base_of, library_inputs
+
+    if own_only:
+        return [(printable(file.relative_to(root).as_posix()), kind, read_file(root, file))
+                for kind, file in library_files(root)]
+    base = base_of(root)
+    found = []
+    for rel, kind, file in library_inputs(root):
+        within = root if base is None or file.is_relative_to(root) else base[1]
+        found.append((printable(rel), kind, read_file(within, file)))
     return found
 
 
 def load_library(root: Path) -> tuple[list[Source], list[Diagnostic]]:
     """Parse every library file under root (and of the library it extends); problems come back as
     diagnostics, never raised."""
-    from generator.library.extend import library_inputs
-
-    return load_blobs((rel, file.read_bytes) for rel, _kind, file in library_inputs(root))
+    return load_blobs((rel, raw) for rel, _kind, raw in read_library(root))
 
 
 def kind_of(rel: str) -> str | None:
@@ -110,6 +177,8 @@ def load_file(file: Path, kind: str, rel: str) -> Source:
 
 def parse_source(raw: bytes, kind: str, rel: str) -> Source:
     """Parse one file's bytes; raises _YamlProblem with the line of the first problem."""
+    if isinstance(raw, Unreadable):
+        raise _YamlProblem(1, raw.problem[1], raw.problem[0])
     if len(raw) > MAX_FILE_BYTES:
         raise _YamlProblem(1, f"file is {len(raw)} bytes; the limit is {MAX_FILE_BYTES}", "file-too-large")
     text = _decode(raw)

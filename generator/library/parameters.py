@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any, Mapping
 
@@ -26,6 +27,8 @@ def value_problem(decl: Mapping[str, Any], value: Any) -> str | None:
     numeric = (int,) if kind == "integer" else (int, float)
     if isinstance(value, bool) or not isinstance(value, numeric):
         return f"{value!r} must be {'an integer' if kind == 'integer' else 'a number'}"
+    if not math.isfinite(value):  # NaN passes every comparison; infinity reads as "inf" in a contract
+        return f"{value!r} is not a finite number"
     if decl.get("min") is not None and value < decl["min"]:
         return f"{value} is below the minimum {decl['min']}"
     if decl.get("max") is not None and value > decl["max"]:
@@ -47,6 +50,9 @@ def declaration_problems(decl: Mapping[str, Any]) -> list[tuple[tuple, str]]:
         problems.append((("levels",) if "levels" in decl else ("level_from",), "`levels` and `level_from` go together"))
     if "strictest" in decl and kind not in ("integer", "number"):
         problems.append((("strictest",), f"`strictest` needs an ordered value (integer or number), not {kind}"))
+    for bound in ("min", "max"):
+        if isinstance(decl.get(bound), float) and not math.isfinite(decl[bound]):
+            problems.append(((bound,), f"{bound} {decl[bound]!r} is not a finite number"))
     if decl.get("min") is not None and decl.get("max") is not None and decl["min"] > decl["max"]:
         problems.append((("min",), "min is greater than max"))
     return problems

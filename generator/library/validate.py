@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import difflib
+import math
 import re
+import unicodedata
 from collections import defaultdict
 from typing import Any, Iterable
 
@@ -11,16 +13,18 @@ import cerberus
 from cerberus.errors import BasicErrorHandler
 
 from generator.core.errors import Diagnostic
+from generator.core.text import INVISIBLE
 from generator.library import consistency
 from generator.library.fallbacks import acceptance_problems, fallback_problems
 from generator.library.fastschema import conforms
 from generator.library.followup_rules import followup_problems
 from generator.library.extend import quiet_unused, resolve_overrides
 from generator.library.hollow import hollow_problems
+from generator.library.limits import FIRST_YEAR, LAST_YEAR, MAX_CELL, MAX_ID, MAX_NESTING, nesting
 from generator.library.load import Source
 from generator.library.parameters import declaration_problems, value_problem
 from generator.library.rules import declaration_problem, declared, rule_shape_problem
-from generator.core.placeholders import scan
+from generator.core.placeholders import PLACEHOLDER, scan
 from generator.core.rowfit import MAX_LINES, too_tall
 from generator.library.schema import schema
 
@@ -155,8 +159,38 @@ def _string_problems(source: Source, value: Any, path: tuple) -> list[Diagnostic
         return [d for i, v in enumerate(value) for d in _string_problems(source, v, path + (i,))]
     if isinstance(value, str) and (bad := _FORBIDDEN.search(value)):
         return [_diag(source, path, f"character U+{ord(bad.group()):04X} is not allowed in a document",
-                      "forbidden-character")]
+                      "forbidden-character", line=source.text_line(path, bad.start()))]
+    if isinstance(value, str) and len(value) > MAX_CELL:
+        return [_diag(source, path, f"the value is {len(value)} characters long; at most {MAX_CELL} fit in a "
+                      "spreadsheet cell of the requirement list", "value-too-long")]
+    if isinstance(value, str) and (problem := _plain_text_problem(source, value, path)):
+        return [problem]
+    if isinstance(value, str) and (bad := INVISIBLE.search(value)):
+        name = unicodedata.name(bad.group(), "control character")
+        return [_diag(source, path, f"invisible character U+{ord(bad.group()):04X} ({name}) can hide or "
+                      "reorder text; remove it", "invisible-character", line=source.text_line(path, bad.start()))]
     return []
+
+
+# Single-line values: a line break in one would split a heading, a table row or a calendar line.
+_ONE_LINE = {"title", "name", "label", "contact_role", "org_number", "reference", "source", "role"}
+
+
+def _plain_text_problem(source: Source, value: str, path: tuple) -> Diagnostic | None:
+    """A placeholder outside clause text (it would stay unresolved), a carriage return, or a line
+    break in a single-line value."""
+    if "\r" in value:
+        return _diag(source, path, "carriage return (U+000D) in a value; use a plain line break",
+                     "forbidden-character", line=source.text_line(path, value.index("\r")))
+    keys = [step for step in path if isinstance(step, str)]
+    in_text = source.kind == "clause" and keys[-2:-1] == ["text"]  # text.sv, fallbacks[0].text.sv
+    if not in_text and (found := PLACEHOLDER.search(value)):
+        return _diag(source, path, f"placeholder '{found.group()}' outside a clause's `text`: only `text` has its "
+                     "placeholders filled in; write the value here", "placeholder-outside-text",
+                     line=source.text_line(path, found.start()))
+    if "\n" in value.strip("\n") and _ONE_LINE & set(keys[-2:]):
+        return _diag(source, path, "a line break in a single-line value", "line-break-in-value")
+    return None
 
 
 def document_problems(source: Source) -> list[Diagnostic]:
@@ -209,6 +243,9 @@ class _CrossCheck:
         for source in self.sources:
             known = self.by_kind[source.kind]
             ident = source.data["id"]
+            if len(ident) > MAX_ID:  # the id names the output files, which must fit a file name
+                self.add(source, ("id",), f"id is {len(ident)} characters long; at most {MAX_ID} are allowed",
+                         "id-too-long")
             if ident in known:
                 first = known[ident]
                 self.add(source, ("id",), f"{source.kind} id '{ident}' is already used by "
@@ -323,6 +360,14 @@ class _CrossCheck:
                     self.add(source, path + (lang,), f"'{lang}' text but `languages` does not declare {lang}",
                              "undeclared-language")
 
+    def _nesting(self, source: Source, path: tuple) -> None:
+        text = source.data
+        for step in path:
+            text = text[step]
+        if deep := nesting(text):
+            self.add(source, path, f"lists or quotes nested {deep[1]} levels deep; at most {MAX_NESTING} are "
+                     "allowed", "nesting-too-deep", line=source.text_line(path, deep[0]))
+
     def _workbook_row(self, source: Source, languages: list[str]) -> None:
         """A warning where the requirement workbook could not show a clause-level text in one row."""
         data = source.data
@@ -340,13 +385,15 @@ class _CrossCheck:
         text = source.data["text"][lang]
         names, refused = scan(text)
         path = ("text", lang)
+        self._nesting(source, path)
+        line_at = source.text_lines(path)
         for snippet, offset in refused:
             self.add(source, path, f"only plain {{{{ name }}}} placeholders are allowed, found '{snippet}'",
-                     "template-syntax", line=source.text_line(path, offset))
+                     "template-syntax", line=line_at(offset))
         for name, offset in names:
             if name not in params:
                 self.add(source, path, f"placeholder '{{{{ {name} }}}}' is not a declared parameter",
-                         "placeholder-undeclared", line=source.text_line(path, offset))
+                         "placeholder-undeclared", line=line_at(offset))
         return {name for name, _ in names}
 
     def _declaration(self, source: Source, name: str, decl: dict) -> None:
@@ -379,6 +426,15 @@ class _CrossCheck:
 
     def _agreement(self, source: Source) -> None:
         data = source.data
+        if "scope" in data:
+            self._nesting(source, ("scope",))
+        for field in ("date", "start_date"):  # the follow-up plan counts years ahead from these dates
+            if field in data and not FIRST_YEAR <= data[field].year <= LAST_YEAR:
+                self.add(source, (field,), f"{data[field].isoformat()} is outside the years {FIRST_YEAR}-{LAST_YEAR}",
+                         "date-out-of-range")
+        for field in ("services", "catalogs", "include"):
+            self._repeats(source, (field,), data.get(field) or [])
+        self._repeats(source, ("exclude",), [e.get("clause") or e.get("item") for e in data.get("exclude") or []])
         self._refs(source, ("services",), data["services"], "service")
         self._refs(source, ("catalogs",), data["catalogs"], "catalog")
         self._refs(source, ("include",), data.get("include") or [], "clause")
@@ -430,6 +486,15 @@ class _CrossCheck:
                 if missing:
                     self.add(source, ("language",), f"{kind} '{ident}' has no '{lang}' text for "
                              f"{', '.join(missing[:3])} ({other.path})", "missing-translation")
+
+    def _repeats(self, source: Source, path: tuple, ids: list) -> None:
+        """A list of ids names each one once: a repeat would put the same text twice into the draft."""
+        first: dict = {}
+        for i, ident in enumerate(ids):
+            if ident in first:
+                self.add(source, path + (i,), f"'{ident}' is listed twice (first as item {first[ident]})",
+                         "duplicate-entry")
+            first.setdefault(ident, i)
 
     def _refs(self, source: Source, path: tuple, ids: list[str], kind: str, indexed: bool = True) -> None:
         known = self.by_kind[kind]

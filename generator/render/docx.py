@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import datetime as dt
+import contextlib
 import io
 import re
 import zipfile
@@ -13,16 +13,17 @@ from xml.sax.saxutils import escape
 
 from docxtpl import DocxTemplate
 from jinja2 import StrictUndefined, TemplateError
-from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 from markupsafe import Markup
 
 from generator.core.errors import OutputError
 from generator.core.i18n import LABELS
 from generator.core.model import Draft
+from generator.render.coreprops import set_core_part
 from generator.render.docx_body import body
 from generator.render.manifest import PREFIX, manifest_properties, set_package_properties
 from generator.render.reproducible import normalize_zip
+from generator.render.template_guard import TemplateEnvironment, check_package, time_limit
 from generator.render.wordml import ListNumbering, text
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -49,15 +50,16 @@ def render_docx(draft: Draft, template: bytes | None = None, template_name: str 
     """The .docx bytes of the draft (or of another body made from it); identical inputs, identical bytes."""
     template = default_template() if template is None else template
     _check_template(template, template_name)
-    doc = DocxTemplate(io.BytesIO(template))
-    doc.init_docx()
+    with _template_errors(template_name, "read"):
+        doc = DocxTemplate(io.BytesIO(template))
+        doc.init_docx()
     numbering = _numbering(doc, template_name)
     xml = make_body(draft, numbering)
-    env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=True)
-    try:  # docxtpl renders the template around a marker; the body goes in after (see _splice_body)
+    env = TemplateEnvironment(undefined=StrictUndefined, autoescape=True)
+    # docxtpl renders the template around a marker; the body goes in after (see _splice_body)
+    with _template_errors(template_name, "rendered"), time_limit(template_name):
         doc.render(_context(draft, RawXml(_BODY_MARKER), subtitle), jinja_env=env, autoescape=True)
-    except TemplateError as exc:
-        raise OutputError(f"{template_name}: the template cannot be rendered: {exc}") from None
+    _one_body_marker(doc, template_name)
     placed = _splice_body(doc, xml)
     _append_nums(doc, numbering)
     _set_properties(doc, draft)
@@ -65,11 +67,35 @@ def render_docx(draft: Draft, template: bytes | None = None, template_name: str 
     out = io.BytesIO()
     # The provenance manifest goes in as the package's custom properties (see render/manifest.py).
     set_package_properties(doc.docx.part.package, manifest_properties(draft), drop_prefix=PREFIX)
-    doc.save(out)
+    with _template_errors(template_name, "saved"):
+        doc.save(out)
     data = normalize_zip(out.getvalue())
     if not placed:  # a spliced body is in the saved tree by construction; otherwise say what is missing
         _check_body_placed(data, draft, template_name)
     return data
+
+
+@contextlib.contextmanager
+def _template_errors(name: str, doing: str):
+    """Whatever a broken template makes docxtpl, python-docx, lxml or Jinja raise is the template's
+    problem (exit 3), not Klausul's: bad deflate data, malformed XML, a runtime error, deep nesting."""
+    try:
+        yield
+    except OutputError:
+        raise
+    except (TemplateError, RecursionError) as exc:
+        raise OutputError(f"{name}: the template cannot be {doing}: {type(exc).__name__}: {exc}"[:500]) from None
+    except Exception as exc:  # noqa: BLE001  only template-driven code runs inside this block
+        raise OutputError(f"{name}: the template cannot be {doing} ({type(exc).__name__}: {exc})"[:500]) from None
+
+
+def _one_body_marker(doc: DocxTemplate, name: str) -> None:
+    """Exactly one {{p body }} paragraph: a second would leave an internal marker in the draft."""
+    parts = [doc.docx.element] + [p.element for p in doc.docx.part.package.iter_parts()
+                                  if p is not doc.docx.part and hasattr(p, "element")]
+    count = sum(1 for root in parts for t in root.iter(f"{{{W}}}t") if t.text and _MARKER_TEXT in t.text)
+    if count != 1 and count:
+        raise OutputError(f"{name}: the template holds {count} {{{{p body }}}} paragraphs; it must hold exactly one")
 
 
 def _check_template(data: bytes, name: str) -> None:
@@ -86,6 +112,7 @@ def _check_template(data: bytes, name: str) -> None:
                 raise OutputError(f"{name}: the template contains macros or ActiveX controls; use a macro-free .docx")
             for rels in (n for n in names if n.endswith(".rels")):
                 _check_relationships(z.read(rels), rels, name)
+            check_package(z, name)
     except (zipfile.BadZipFile, zlib.error, EOFError):
         raise OutputError(f"{name}: not a Word file (.docx is a zip package)") from None
 
@@ -101,7 +128,10 @@ def _check_relationships(xml: bytes, part: str, name: str) -> None:
     except etree.XMLSyntaxError:
         raise OutputError(f"{name}: not a Word file (broken {part})") from None
     for rel in root:
-        if rel.get("TargetMode") == "External" and not str(rel.get("Type", "")).endswith("/hyperlink"):
+        mode = str(rel.get("TargetMode", "Internal"))
+        if mode not in ("Internal", "External"):  # Word reads 'external' as External; python-docx crashed
+            raise OutputError(f"{name}: not a Word file ({part}: TargetMode '{mode}')")
+        if mode == "External" and not str(rel.get("Type", "")).endswith("/hyperlink"):
             raise OutputError(f"{name}: the template links to an outside file ({part}: {rel.get('Target')}); "
                               "use a template without attached templates or linked files")
 
@@ -187,25 +217,7 @@ def _context(draft: Draft, body_xml: RawXml, subtitle: str | None = None) -> dic
 
 
 def _set_properties(doc: DocxTemplate, draft: Draft) -> None:
-    # Set from the agreement, never from the template's author or the clock.
-    props = doc.docx.core_properties
-    stamp = dt.datetime.fromisoformat(draft.date).replace(tzinfo=dt.timezone.utc)
-    customer = next((p.name for p in draft.parties if p.role == "customer"), "")
-    props.title = draft.title
-    props.subject = LABELS[draft.language]["subtitle"]
-    props.author = customer
-    props.last_modified_by = customer
-    props.keywords = draft.id
-    props.comments = f"{draft.id} {draft.version}; Klausul {draft.generator_version}"
-    props.language = draft.language
-    props.created = stamp
-    props.modified = stamp
-    props.last_printed = stamp
-    props.revision = 1
-    props.category = ""
-    props.content_status = LABELS[draft.language][draft.status]
-    props.identifier = draft.id
-    props.version = draft.version
+    set_core_part(doc.docx, draft)  # written by Klausul, not python-docx's setters (see render/coreprops.py)
 
 
 def _set_app_properties(doc: DocxTemplate, draft: Draft) -> None:

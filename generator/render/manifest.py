@@ -90,14 +90,21 @@ def read_custom_properties(docx: bytes) -> dict[str, Value]:
     """The custom properties of a package by name; BadZipFile or KeyError when it is not one."""
     with zipfile.ZipFile(io.BytesIO(docx)) as z:
         z.getinfo("[Content_Types].xml")
-        data = z.read(PART) if PART in z.namelist() else None
+        info = z.getinfo(PART) if PART in z.namelist() else None
+        if info is not None and info.file_size > MAX_PART_BYTES:  # zipfile stops at the declared size
+            raise ValueError(f"{PART} unpacks to {info.file_size} bytes; the limit is {MAX_PART_BYTES}")
+        data = z.read(info) if info is not None else None
     return dict(_read(data))
+
+
+MAX_PART_BYTES = 4 * 2**20  # a manifest of 10,000 clauses is under 1 MiB
+_SAFE_PARSER = etree.XMLParser(resolve_entities=False, no_network=True)
 
 
 def _read(data: bytes | None) -> list[tuple[str, Value]]:
     if not data:
         return []
-    root = etree.fromstring(data)
+    root = etree.fromstring(data, _SAFE_PARSER)
     found = []
     for prop in root.findall(f"{{{CP}}}property"):
         value = prop[0] if len(prop) else None

@@ -15,7 +15,8 @@ _SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
 def escape(text: str) -> str:
     """Text that Markdown shows exactly as written."""
     text = _SPECIAL.sub(r"\\\1", text)
-    return re.sub(r"^(\s*)([-+]|\d+[.)])(\s)", r"\1\\\2\3", text)
+    text = re.sub(r"^(\s*)([-+]|\d+[.)])(\s|$)", r"\1\\\2\3", text, flags=re.M)  # every line, not only the first
+    return re.sub(r"^(\s*)([-=])(?=[-=\s]*$)", r"\1\\\2", text, flags=re.M)  # no setext underline or rule
 
 
 def inlines(items: tuple[Inline, ...]) -> str:
@@ -28,8 +29,19 @@ def inlines(items: tuple[Inline, ...]) -> str:
             inner = inlines(item.children)
             out.append({"strong": f"**{inner}**", "emphasis": f"*{inner}*"}.get(item.style, f"`{inner}`"))
         elif isinstance(item, Link):
-            out.append(f"[{inlines(item.children)}]({item.url})")
+            out.append(link(inlines(item.children), item.url))
     return "".join(out)
+
+
+_SAFE_URL = re.compile(r"(?:https?://|mailto:)[^\s()<>\\`]+", re.I)
+
+
+def link(label: str, url: str) -> str:
+    """A live link only to the web or mail; `javascript:`, `file:`, `data:` and anything else is
+    shown as text beside its label, so a reader's click can run or open nothing."""
+    if _SAFE_URL.fullmatch(url):
+        return f"[{label}]({url})"
+    return f"{label} ({escape(url)})"
 
 
 def blocks(items: tuple[Block, ...], indent: str = "") -> list[str]:
@@ -52,10 +64,17 @@ def blocks(items: tuple[Block, ...], indent: str = "") -> list[str]:
 
 
 def table(header: list[str], rows: list[list[str]], indent: str = "") -> list[str]:
-    """A pipe table; cells must already be escaped."""
-    out = [indent + "| " + " | ".join(header) + " |", indent + "|" + "---|" * len(header)]
-    out += [indent + "| " + " | ".join(row) + " |" for row in rows]
+    """A pipe table; cells must already be escaped. A line break inside a cell becomes <br>: a raw
+    one would end the row and break the table."""
+    def cells(row: list[str]) -> str:
+        return " | ".join(_BREAKS.sub("<br>", cell.strip()) for cell in row)
+
+    out = [indent + "| " + cells(header) + " |", indent + "|" + "---|" * len(header)]
+    out += [indent + "| " + cells(row) + " |" for row in rows]
     return out + [""]
+
+
+_BREAKS = re.compile(r"\s*(?:\r\n|\r|\n)\s*")
 
 
 def render_markdown(draft: Draft) -> str:

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
 from generator.core.errors import Diagnostic, GitError, LibraryError
-from generator.library.load import KINDS, Source, kind_of, library_files, load_blobs
+from generator.library.load import KINDS, Source, kind_of, load_blobs, read_library
 
 WORKTREE = "working tree"
 
@@ -71,7 +72,7 @@ def blob_id(data: bytes) -> str:
 
 def worktree(root: Path) -> Snapshot:
     """The library files on disk, as Klausul itself loads them (no git needed)."""
-    data = {file.relative_to(root).as_posix(): file.read_bytes() for _kind, file in library_files(root)}
+    data = {rel: raw for rel, _kind, raw in read_library(root, own_only=True)}
     return Snapshot(Revision(WORKTREE), {p: blob_id(b) for p, b in data.items()},
                     lambda paths: {p: data[p] for p in paths})
 
@@ -98,8 +99,10 @@ class Repo:
 
     def _run(self, *args: str, cwd: Path | None = None, stdin: bytes | None = None) -> subprocess.CompletedProcess:
         try:
+            # LC_ALL=C: git's messages are matched in English ("not a git repository", ...), whatever
+            # the user's locale; the bytes of file names and contents are unaffected.
             return subprocess.run(["git", "--literal-pathspecs", *args], cwd=cwd or self.top, input=stdin,
-                                  capture_output=True)
+                                  capture_output=True, env={**os.environ, "LC_ALL": "C", "LANGUAGE": "C"})
         except FileNotFoundError:
             raise GitError("git is not installed or not on PATH; diff, lint, verify and impact --rev "
                            "read the library's history through it") from None
@@ -220,7 +223,11 @@ class Repo:
         found, pos = {}, 0
         while pos < len(out):
             header_end = out.index(b"\n", pos)
-            oid, kind, size = out[pos:header_end].decode().split()
+            header = out[pos:header_end].decode("utf-8", "replace").split()
+            if len(header) != 3:  # "<oid> missing": a damaged repository or a partial clone
+                raise GitError(f"git object {header[0] if header else '?'} is missing from the repository at "
+                               f"{self.top} (a damaged repository, or a partial clone: run `git fetch`)")
+            oid, kind, size = header
             start = header_end + 1
             found[oid] = out[start:start + int(size)]
             pos = start + int(size) + 1

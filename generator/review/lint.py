@@ -92,8 +92,15 @@ def lint(base: Snapshot, work: Snapshot, parents: tuple[Snapshot, ...] = (), che
 def _pairs(base: Snapshot, work: Snapshot, sources: list[Source]) -> list[tuple[Source, Source]]:
     same = {p for p, oid in base.blob_ids.items() if work.blob_ids.get(p) == oid}
     old_sources, _unreadable = base.load(p for p in base.blob_ids if p not in same)
-    old = {(s.kind, s.data.get("id")): s for s in old_sources}
-    return [(old[key], s) for s in sources if s.path not in same and (key := (s.kind, s.data.get("id"))) in old]
+    old = {(s.kind, _id(s)): s for s in old_sources if _id(s) is not None}
+    return [(old[key], s) for s in sources if s.path not in same and _id(s) is not None
+            and (key := (s.kind, _id(s))) in old]
+
+
+def _id(source: Source) -> str | None:
+    """The document's id when it is a string; lint runs before validation, so `id: [x]` can occur."""
+    ident = source.data.get("id") if isinstance(source.data, dict) else None
+    return ident if isinstance(ident, str) else None
 
 
 # --- meaning --------------------------------------------------------------------------------------
@@ -208,8 +215,9 @@ def _expand(old: Any, new: Any, path: tuple, done: tuple = ()) -> list[tuple[tup
     if step == "*":
         if not isinstance(old, list) or not isinstance(new, list):
             return []
-        olds = {i.get("id"): i for i in old if isinstance(i, dict)}
-        return [hit for n, item in enumerate(new) if isinstance(item, dict) and item.get("id") in olds
+        olds = {i.get("id"): i for i in old if isinstance(i, dict) and isinstance(i.get("id"), str)}
+        return [hit for n, item in enumerate(new) if isinstance(item, dict) and isinstance(item.get("id"), str)
+                and item.get("id") in olds
                 for hit in _expand(olds[item.get("id")], item, rest, done + (n,))]
     if not isinstance(old, dict) or not isinstance(new, dict):
         return []
@@ -218,7 +226,7 @@ def _expand(old: Any, new: Any, path: tuple, done: tuple = ()) -> list[tuple[tup
 
 def _agreement_problems(ctx: LintContext) -> list[Diagnostic]:
     """No agreement includes a retired clause; a final agreement includes no draft clause."""
-    status = {s.data.get("id"): s.data.get("status") for s in ctx.sources if s.kind == "clause"}
+    status = {_id(s): s.data.get("status") for s in ctx.sources if s.kind == "clause" and _id(s) is not None}
     found = []
     for source in ctx.sources:
         if source.kind != "agreement" or not isinstance(source.data.get("include"), list):
@@ -226,6 +234,8 @@ def _agreement_problems(ctx: LintContext) -> list[Diagnostic]:
         final = source.data.get("status") == "final"
         for i, ident in enumerate(source.data["include"]):
             where = (source.path, source.line(("include", i)), f"include[{i}]")
+            if not isinstance(ident, str):
+                continue
             if status.get(ident) == "retired":
                 found.append(Diagnostic(*where, f"agreement '{source.data.get('id')}' includes clause '{ident}', "
                                         f"which is retired; remove it or include its successor",

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from generator.core.files import read_regular
 from generator.core.errors import UsageError
 from generator.library.open import content_hash
 from generator.core.model import Draft, Library, Provenance
@@ -56,9 +57,7 @@ def read_manifest(path: Path) -> Manifest:
     from generator.render.manifest import read_custom_properties
 
     try:
-        props = read_custom_properties(path.read_bytes())
-    except OSError as exc:
-        raise UsageError(f"{path}: cannot read the file ({exc.strerror})") from None
+        props = read_custom_properties(read_regular(path, UsageError, "file"))
     except (zipfile.BadZipFile, KeyError):
         raise UsageError(f"{path}: not a Word file (.docx is a zip package)") from None
     except (etree.XMLSyntaxError, ValueError, IndexError) as exc:

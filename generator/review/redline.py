@@ -5,16 +5,20 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from generator.draft.assemble import assemble
+from generator.core.text import INVISIBLE
 from generator.core.errors import OutputError, UsageError
 from generator.review.gitrev import Repo, Revision, open_at
 from generator.core.model import Draft, Library
 from generator.review.provenance import stamp
 
 FALLBACK_AUTHOR = "Klausul"
+# What may not stand in an author name: controls (XML cannot carry most of them) and invisible characters.
+_CONTROL = re.compile("[\x00-\x1f\x7f\ud800-\udfff\ufffe\uffff]|" + INVISIBLE.pattern)
 MAX_STATES = 40  # commits whose drafts are built to credit changes; older ones fall to the oldest of these
 
 
@@ -108,6 +112,8 @@ class _Pair:
         from generator.render.reproducible import normalize_zip
         from generator.review.tracked import redline
 
+        if author is not None and (bad := _CONTROL.search(author)):
+            raise UsageError(f"--author may not contain control or invisible characters (found U+{ord(bad.group()):04X})")
         repo, old, new = self.repo, self.old, self.new
         old_draft, new_draft = drafts
         new_draft = stamp(new_draft, self.new_library, (new.commit, False) if new.commit else repo.state())
@@ -168,10 +174,9 @@ def _template(repo: Repo, revision: Revision, library: Library, agreement: str,
               override: Path | None) -> tuple[bytes | None, str]:
     """--template, else the agreement's template as it was at the new revision, else the shipped one."""
     if override is not None:
-        try:
-            return override.read_bytes(), str(override)
-        except OSError as exc:
-            raise OutputError(f"{override}: cannot read the template ({exc.strerror})") from None
+        from generator.core.files import read_regular
+
+        return read_regular(override, OutputError, "template"), str(override)
     name = library.agreements[agreement].template
     if name is None:
         return None, "default template"
@@ -186,7 +191,8 @@ def _template(repo: Repo, revision: Revision, library: Library, agreement: str,
 def _when(repo: Repo, revision: Revision) -> tuple[str, str]:
     """Who made the new revision and when: its commit's author, or you and now for the working tree."""
     if revision.commit is not None:
-        return repo.author(revision)
+        name, date = repo.author(revision)
+        return _CONTROL.sub("\ufffd", name), date  # a commit's author name is whatever git was told
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     now = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc) if epoch and epoch.isdigit() \
         else dt.datetime.now(dt.timezone.utc)

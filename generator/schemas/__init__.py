@@ -1,0 +1,1 @@
+"""The cerberus schema of each document kind, shipped inside the package and read through importlib.resources."""
