@@ -11,7 +11,11 @@ from generator.draft.followup import plan
 from generator.core.errors import BuildError, UsageError
 from generator.core.i18n import CATEGORIES, FORUMS, FREQUENCIES, LABELS, join_words, pick
 from generator.draft.markup import parse, resolve
+from generator.core.legal import WORDS
 from generator.core.model import Paragraph, Styled, Text
+from generator.core.placeholders import REFERENCE_PREFIX
+from generator.draft.frame import definitions, frame_clauses, party_intro
+from generator.draft.references import annexes, reference_problems, reference_values
 from generator.core.model import AgreementSpec, Clause, Draft, DraftClause, Library, Section, Service, ServiceRow
 from generator.library.parameters import ASPECTS, classification_level, format_value, value_for_service
 
@@ -26,8 +30,14 @@ def assemble(library: Library, agreement_id: str) -> Draft:
     services = [library.services[s] for s in spec.services]
     excluded = {e.clause for e in spec.exclude if e.clause}
     chosen = [c for c in _ordered(library.clauses.values()) if c.id not in excluded]
-    drafted = tuple(d for c in chosen if (d := _draft_clause(c, spec, services)) is not None)
+    # Two passes: references need the clause numbers, which need the selection.
+    drafted = tuple(d for c in chosen if (d := _draft_clause(c, spec, services, _Pending())) is not None)
     _check_security_protection(library, spec, services, drafted)
+    annex_list = annexes(spec, any(s.personal_data and s.processing for s in services))
+    refs = reference_values(spec, annex_list, _sections(drafted, lang))
+    if problems := reference_problems(library, spec, drafted, refs):
+        raise BuildError(f"agreement '{spec.id}' has {len(problems)} reference(s) that point nowhere", problems)
+    drafted = tuple(_draft_clause(library.clauses[d.id], spec, services, refs) for d in drafted)
     excluded_covers = {cid: library.clauses[cid].covers for cid in excluded}
     sections = _sections(drafted, lang)
     return Draft(
@@ -41,7 +51,19 @@ def assemble(library: Library, agreement_id: str) -> Draft:
         excluded_clauses=tuple(e for e in spec.exclude if e.clause),
         generator_version=__version__,
         start_date=spec.start_date, followup=plan(sections, spec.start_date, lang),
+        definitions=definitions(library, spec, drafted), frame=frame_clauses(spec, annex_list),
+        annexes=annex_list, party_intro=party_intro(spec), reference=spec.frame.get("reference"),
+        governing=next((k for k in ("main_agreement", "supplier_terms") if k in spec.frame), None),
     )
+
+
+class _Pending(dict):
+    """References before the clause numbers are known: resolved to nothing in the first pass."""
+
+    def __missing__(self, name: str) -> str:
+        if name.startswith(REFERENCE_PREFIX):
+            return ""
+        raise KeyError(name)
 
 
 def _check_security_protection(library: Library, spec: AgreementSpec, services: list[Service],
@@ -66,9 +88,8 @@ def _check_security_protection(library: Library, spec: AgreementSpec, services: 
 
 
 def _scope(spec: AgreementSpec) -> tuple:
-    # The draft always says which language version is authoritative (the agreement's own).
-    labels = LABELS[spec.language]
-    return parse(spec.scope or labels["default_scope"]) + parse(labels["language_clause"])
+    # Which language version is authoritative is said in the contract documents section (draft/frame.py).
+    return parse(spec.scope or LABELS[spec.language]["default_scope"])
 
 
 def draft_date() -> str:
@@ -100,7 +121,7 @@ def _ordered(clauses) -> list[Clause]:
     return sorted(clauses, key=lambda c: (order.index(c.category), c.order, c.id))
 
 
-def _draft_clause(clause: Clause, spec: AgreementSpec, services: list[Service]) -> DraftClause | None:
+def _draft_clause(clause: Clause, spec: AgreementSpec, services: list[Service], refs: dict) -> DraftClause | None:
     # Approved clauses come in by their rules; draft and retired ones only when the agreement names them.
     explicit = clause.id in spec.include
     selected = [s for s in services if applies(clause, s)] if clause.status == "approved" else []
@@ -114,7 +135,7 @@ def _draft_clause(clause: Clause, spec: AgreementSpec, services: list[Service]) 
                          f"'{spec.id}' ({spec.path}) needs")
     values = _values(clause, spec, selected)
     try:
-        blocks = resolve(parse(clause.text[lang]), values)
+        blocks = resolve(parse(clause.text[lang]), _Values(values, refs))
     except KeyError as exc:
         raise BuildError(f"{clause.path}: clause '{clause.id}': placeholder '{{{{ {exc.args[0]} }}}}' "
                          f"has no value") from None
@@ -133,7 +154,37 @@ def _draft_clause(clause: Clause, spec: AgreementSpec, services: list[Service]) 
         followup_forum=pick(FORUMS[followup["forum"]], lang) if followup.get("forum") else None,
         content_hash=clause.content_hash, path=clause.path,
         followup_every=followup.get("frequency"), followup_by=followup.get("by", "supplier"),
+        overrides=_overrides(clause, spec, selected),
     )
+
+
+class _Values(dict):
+    """A clause's parameter values, then the draft's references."""
+
+    def __init__(self, values: dict, refs: dict):
+        super().__init__(values)
+        self.refs = refs
+
+    def __missing__(self, name: str) -> str:
+        return self.refs[name]
+
+
+def _overrides(clause: Clause, spec: AgreementSpec, services: list[Service]) -> tuple[str, ...]:
+    """Each value a service or the agreement sets away from what the classification gives, for the review edition."""
+    lang = spec.language
+    found = []
+    for name, decl in clause.parameters.items():
+        by_value: dict[tuple[str, str], list[str]] = {}
+        for s in services:
+            value = value_for_service(decl, name, s.classification, s.parameters, spec.parameters)
+            base = value_for_service(decl, name, s.classification, {}, {})
+            if value != base:
+                key = (format_value(decl, value, lang), format_value(decl, base, lang))
+                by_value.setdefault(key, []).append(s.name[lang])
+        found += [WORDS[lang]["override"].format(label=decl["label"][lang], value=v, base=b,
+                                                 services=join_words(names, lang))
+                  for (v, b), names in by_value.items()]
+    return tuple(found)
 
 
 def _values(clause: Clause, spec: AgreementSpec, services: list[Service]) -> dict[str, str]:

@@ -21,5 +21,8 @@ def diagnose(root: Path) -> list[Diagnostic]:
         try:
             assemble(library, spec.id)
         except KlausulError as exc:
-            problems.append(Diagnostic(spec.path, lines[spec.path], "", str(exc), "cannot-assemble"))
+            if exc.diagnostics:  # problems the assembler could place (references that point nowhere)
+                problems += [d for d in exc.diagnostics if d not in problems]
+            else:
+                problems.append(Diagnostic(spec.path, lines[spec.path], "", str(exc), "cannot-assemble"))
     return problems

@@ -17,7 +17,8 @@ except AttributeError:  # pragma: no cover - depends on how PyYAML was built
 
 # Folder → document kind. Each kind lives in its own folder so that the loader knows the kind
 # from the path and every document is one small file that diffs well.
-KINDS = {"clauses": "clause", "services": "service", "agreements": "agreement", "catalogs": "catalog"}
+KINDS = {"clauses": "clause", "services": "service", "agreements": "agreement", "catalogs": "catalog",
+         "terms": "term"}
 MAX_FILE_BYTES = 1024 * 1024
 # The deepest document the schemas describe is 5 levels; libyaml's composer recurses in C and
 # crashes the process (SIGSEGV) somewhere past 10,000 levels, so depth is checked before composing.

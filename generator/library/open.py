@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from pathlib import Path
 
 from generator.core.errors import Diagnostic, KlausulError, LibraryError, UsageError
 from generator.library.load import KINDS
-from generator.core.model import AgreementSpec, Catalog, CatalogItem, Clause, Exclusion, Library, Party, Service
+from generator.core.model import AgreementSpec, Catalog, CatalogItem, Clause, Exclusion, Library, Party, Service, Term
+from generator.core.placeholders import REFERENCE_PREFIX, scan
+from generator.library.validate import key_path
 
 
 def check_root(root: Path) -> Path:
@@ -47,8 +50,42 @@ def open_sources(root: Path, sources: list, problems: list[Diagnostic], where: s
 def typed(root: Path, sources: list) -> Library:
     library = Library(root=str(root))
     for source in sources:
+        if source.kind == "term":
+            d = source.data
+            library.terms[d["id"]] = Term(d["id"], d["term"], {k: tuple(v) for k, v in d["forms"].items()},
+                                          d["definition"], source.path, source.line(()))
+            continue
         _add(library, source.kind, source.data, source.path, source.line(()))
+        if source.kind == "clause":
+            clause = library.clauses[source.data["id"]]
+            library.clauses[clause.id] = dataclasses.replace(clause, references=_references(source))
+        elif source.kind == "agreement":
+            spec = library.agreements[source.data["id"]]
+            library.agreements[spec.id] = dataclasses.replace(spec, frame=_frame(source.data), key_lines=tuple(
+                (key_path(k), n) for k, n in source.lines.items()))
     return library
+
+
+def _references(source) -> tuple[tuple[str, str, int], ...]:
+    """Every {{ ref.* }} of a clause's text with its language and line."""
+    found = []
+    for lang, text in source.data["text"].items():
+        names, _refused = scan(text)
+        found += [(name, lang, source.text_line(("text", lang), offset)) for name, offset in names
+                  if name.startswith(REFERENCE_PREFIX)]
+    return tuple(found)
+
+
+def _frame(d: dict) -> dict:
+    """The agreement's frame keys, dates as ISO text."""
+    frame = {k: d[k] for k in ("reference", "main_agreement", "supplier_terms", "term", "precedence",
+                               "attachments", "annexes") if k in d}
+    if "main_agreement" in frame:
+        frame["main_agreement"] = {k: v.isoformat() if hasattr(v, "isoformat") else v
+                                   for k, v in frame["main_agreement"].items()}
+    if "term" in frame:
+        frame["term"] = {k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in frame["term"].items()}
+    return frame
 
 
 def content_hash(data: dict) -> str:

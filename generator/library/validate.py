@@ -14,7 +14,7 @@ from generator.core.errors import Diagnostic
 from generator.library.fastschema import conforms
 from generator.library.load import Source
 from generator.library.parameters import declaration_problems, value_problem
-from generator.core.placeholders import scan
+from generator.core.placeholders import REFERENCE_PREFIX, scan
 from generator.library.schema import schema
 
 # Characters XML 1.0 cannot carry, and the two the Markdown reader reserves for placeholders.
@@ -158,6 +158,12 @@ class _CrossCheck:
                 check(source)
         for source in self.by_kind["catalog"].values():
             self._partial(source)
+        from generator.library.frame import frame_problems
+        from generator.library.terms import term_problems
+
+        self.problems += term_problems(self.by_kind["term"], self.by_kind["clause"], self.by_kind["agreement"])
+        for source in self.by_kind["agreement"].values():
+            self.problems += frame_problems(source)
         return self.problems
 
     def add(self, source: Source, path: tuple, message: str, code: str, **kw) -> None:
@@ -244,6 +250,12 @@ class _CrossCheck:
             self.add(source, path, f"only plain {{{{ name }}}} placeholders are allowed, found '{snippet}'",
                      "template-syntax", line=source.text_line(path, offset))
         for name, offset in names:
+            if name.startswith(REFERENCE_PREFIX):  # a reference: to a clause that must exist in the library
+                target = name.split(".", 2)[2] if name.startswith("ref.clause.") else None
+                if target and target not in self.by_kind["clause"]:
+                    self.add(source, path, f"'{{{{ {name} }}}}' refers to clause '{target}', which the library "
+                             "does not have", "unknown-reference", line=source.text_line(path, offset))
+                continue
             if name not in params:
                 self.add(source, path, f"placeholder '{{{{ {name} }}}}' is not a declared parameter",
                          "placeholder-undeclared", line=source.text_line(path, offset))
