@@ -24,8 +24,9 @@ _MONTHS = {
 
 
 def frame_forms(lang: str) -> set[str]:
-    """The frame's defined words as running text uses them ("Kunden", "Customer", "Main Agreement")."""
-    return {form for heading, text in FRAME_TERMS[lang].values() for form in (heading, text)}
+    """The frame's defined words as running text uses them, with their genitives ("Kundens", "Customer's")."""
+    forms = {form for heading, text in FRAME_TERMS[lang].values() for form in (heading, text)}
+    return forms | {f + ("s" if lang == "sv" else "'s") for f in forms}
 
 
 def legal_date(value: str | dt.date, lang: str) -> str:

@@ -78,6 +78,8 @@ def _undefined_capitalised(owner: dict, clauses: dict[str, Source]) -> list[Diag
                 word = match.group(1)
                 if _starts_sentence(text, match.start()) or word.lower() not in lower_words:
                     continue
+                if _in_name(text, match.start(), match.end()):  # "General Data Protection Regulation"
+                    continue
                 if any((lang, f.casefold()) in owner for f in (word, f"the {word}")):
                     continue
                 problems.append(_diag(source, ("text", lang), f"'{word}' is capitalised mid-sentence like a "
@@ -85,6 +87,21 @@ def _undefined_capitalised(owner: dict, clauses: dict[str, Source]) -> list[Diag
                                       f"or add a term)", "undefined-term",
                                       line=source.text_line(("text", lang), match.start()), severity="warning"))
     return problems
+
+
+_CAPITAL_BEFORE = re.compile(r"[A-ZÅÄÖ][\w-]*[ \n]+(?:(?:of|for|and|the|och|för)[ \n]+)?$")
+_CAPITAL_AFTER = re.compile(r"[ \n]+(?:(?:of|for|and|the|och|för)[ \n]+)?[A-ZÅÄÖ]")
+
+
+_INSTRUMENTS = {"Act", "Regulation", "Directive", "Code", "Ordinance", "Decision"}  # "that Act", "the Act (2020:914)"
+
+
+def _in_name(text: str, start: int, end: int) -> bool:
+    """Whether the word belongs to a run of capitalised words (the name of a law, an authority, a
+    standard) or names a legal instrument."""
+    return (text[start:end] in _INSTRUMENTS or bool(re.match(r"[ \n]+\d", text[end:end + 3]))  # "Section 2 a"
+            or bool(_CAPITAL_BEFORE.search(text[max(0, start - 40):start]))
+            or bool(_CAPITAL_AFTER.match(text, end)))
 
 
 def frame_heading(lang: str, key: str) -> str:
