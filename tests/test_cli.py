@@ -23,7 +23,8 @@ def test_build_writes_draft_and_checklists(library, klausul, tmp_path):
     out = tmp_path / "out"
     result = klausul(library, "build", "pilot", "--out", str(out))
     assert result.exit_code == 0, result.stderr
-    assert sorted(p.name for p in out.iterdir()) == ["pilot.coverage.json", "pilot.coverage.md", "pilot.docx"]
+    assert sorted(p.name for p in out.iterdir()) == ["pilot.contract.docx", "pilot.coverage.json",
+                                                       "pilot.coverage.md", "pilot.docx"]
     report = json.loads((out / "pilot.coverage.json").read_text(encoding="utf-8"))
     assert report["agreement"] == "pilot" and report["language"] == "en"
     assert report["catalogs"][0]["summary"] == {"covered": 3, "partial": 1, "excluded": 1, "gap": 0}

@@ -36,7 +36,7 @@ def test_requirement_workbook_reads_back_with_every_clause(library, klausul, tmp
     assert header[:5] == ["No.", "Category", "Title", "Requirement", "Obligation"]
     rows = [dict(zip(header, (c.value for c in row))) for row in ws.iter_rows(min_row=2)]
     assert [r["Clause"] for r in rows] == [f"{c.id}@{c.version}" for c in draft.clauses]
-    assert [r["No."] for r in rows] == ["3.1", "4.1", "5.1"]
+    assert [r["No."] for r in rows] == ["5.1", "6.1", "7.1"]
     shall = sum(c.obligation == "shall" for c in draft.clauses)
     assert sum(r["Obligation"] == "Mandatory (shall)" for r in rows) == shall
     assert sum(r["Obligation"] == "Recommended (should)" for r in rows) == len(rows) - shall
@@ -123,14 +123,14 @@ def test_calendar_parses_with_recurring_events_from_the_start_date(library, klau
 
 def test_plan_in_markdown_csv_and_the_word_draft(library, klausul, tmp_path):
     md = klausul(library, "followup", "pilot").stdout
-    assert "| 5.1 | Processing on instructions: Deviations from the instruction. | Supplier | – | Per event |" in md
+    assert "| 7.1 | Processing on instructions: Deviations from the instruction. | Supplier | – | Per event |" in md
     rows = list(csv.DictReader(io.StringIO(klausul(library, "followup", "pilot", "--format", "csv").stdout)))
     assert [(r["clause"], r["frequency"], r["first_due"], r["by"]) for r in rows] == [
         ("beta", "quarterly", "2027-06-28", "joint"), ("alpha", "monthly", "2027-04-28", "supplier"),
         ("gamma", "per-event", "", "supplier")]
     assert klausul(library, "build", "pilot", "--out", str(tmp_path)).exit_code == 0
     texts = [t for _, t in paragraphs(tmp_path / "pilot.docx")]
-    annex = texts.index("Annex 3 \u2013 Follow-up plan")  # annex 1 is the processing instruction
+    annex = texts.index("Annex 2 \u2013 Follow-up plan")  # annex 1 is the processing instruction
     assert "2027-06-28" in texts[annex:] and texts.index("Annex 4 \u2013 Clause register") > annex
 
 

@@ -9,6 +9,7 @@ from generator.core.model import (AgreementSpec, Annex, Block, Definition, Draft
                                   ListBlock, Paragraph, Text)
 from generator.draft.markup import blocks_text
 from generator.draft.references import main_form
+from generator.library.frame import GENERATED_ANNEXES
 from generator.library.terms import uses
 
 
@@ -42,8 +43,11 @@ def frame_clauses(spec: AgreementSpec, annex_list: tuple[Annex, ...]) -> tuple[F
             for a in contract_annexes)))
     if spec.frame.get("precedence"):
         listing.append(_para(words["precedence_intro"]))
+        printed = {a.id for a in contract_annexes} | {a["id"] for a in spec.frame.get("attachments") or []}
         listing.append(ListBlock(True, tuple((_para(_document_name(spec, ident, annex_list)),)
-                                             for ident in spec.frame["precedence"])))
+                                             for ident in spec.frame["precedence"]
+                                             # a generated annex this draft does not have (no personal data) drops out
+                                             if ident not in GENERATED_ANNEXES or ident in printed)))
     clauses = [FrameClause("contract-documents", words["documents"], tuple(listing))]
     if "term" in spec.frame:
         clauses.append(FrameClause("term", words["term"], tuple(_para(t) for t in _term_text(spec))))

@@ -66,14 +66,15 @@ def term_problems(terms: dict[str, Source], clauses: dict[str, Source], agreemen
 
 
 def _undefined_capitalised(owner: dict, clauses: dict[str, Source]) -> list[Diagnostic]:
-    """Warn where a clause capitalises, mid-sentence, a word the library otherwise writes in lower case:
+    """Warn where a clause capitalises, mid-sentence, a word it otherwise writes in lower case:
     it reads as a defined term, and no term defines it."""
     texts = {lang: [(s, PLACEHOLDER.sub(lambda m: " " * len(m.group(0)), s.data["text"][lang])) for s in clauses.values() if lang in s.data["text"]]
              for lang in LANGS}
     problems = []
     for lang, entries in texts.items():
-        lower_words = set(re.findall(r"(?<![\w-])[a-zåäöéü][\w-]*", " ".join(t for _, t in entries)))
         for source, text in entries:
+            # The clause's own lower-case words: the same word capitalised mid-sentence reads as a term.
+            lower_words = set(re.findall(r"(?<![\w-])[a-zåäöéü][\w-]*", text))
             for match in _WORD.finditer(text):
                 word = match.group(1)
                 if _starts_sentence(text, match.start()) or word.lower() not in lower_words:
