@@ -46,11 +46,13 @@ def test_contract_edition_holds_no_tool_material(pdf, ident):
     assert not re.search(r"\bKlausul\b", text)  # the tool; "klausul" (a clause) is an ordinary Swedish word
     assert "v1." not in text and "Ska-krav ·" not in text and "Mandatory (shall) ·" not in text
     assert not re.search(r"\b[0-9a-f]{12,64}\b", text), "a hash"
-    leaked = [c for c in LIBRARY.clauses if re.search(rf"(?<![\w-]){re.escape(c)}(?![\w-])", text)]
+    words = " ".join(t for c in LIBRARY.clauses.values() for t in c.text.values())
+    ids = [c for c in LIBRARY.clauses if c not in words]  # "sub-processors" is also an ordinary word
+    leaked = [c for c in ids if re.search(rf"(?<![\w-]){re.escape(c)}(?![\w-])", text)]
     assert leaked == []
     assert ident not in text
     review = pdf[f"{ident}.docx"]  # the review edition keeps all of it: the same test can fail
-    assert "Klausul" in review and any(c in review for c in LIBRARY.clauses) and re.search(r"\b[0-9a-f]{12}\b", review)
+    assert "Klausul" in review and any(c in review for c in LIBRARY.clauses) and re.search(r"\b[0-9a-f]{8,}\b", review)
 
 
 @pytest.mark.parametrize("ident", SAMPLES)
@@ -61,7 +63,7 @@ def test_contract_edition_has_definitions_precedence_term_and_remedies(pdf, iden
     governing = spec.frame.get("main_agreement") or spec.frame["supplier_terms"]
     precedence = text.index("Rangordning" if False else ("ordning, om inte omständigheterna" if sv else "apply in the following order"))
     assert f"\u201d{governing['title']}\u201d" in text[precedence:] or f"\u201c{governing['title']}\u201d" in text[precedence:]
-    definitions = text.index("2 Definitioner" if sv else "2 Definitions")
+    definitions = text.index("I avtalet har följande begrepp" if sv else "In this agreement the following terms")
     for word in (("Kunden – ", "Leverantören – ", "Säkerhetsincident – ") if sv else ("Customer – ", "Supplier – ", "Security Incident – ")):
         assert word in text[definitions:definitions + 6000]
     assert ("träder i kraft när det har undertecknats" if sv else "enters into force when both parties have signed") in text
@@ -75,8 +77,8 @@ def test_contract_edition_has_definitions_precedence_term_and_remedies(pdf, iden
 def test_every_definition_is_used_and_every_used_term_is_defined(pdf, ident):
     text = _contract(pdf, ident)
     lang = LIBRARY.agreements[ident].language
-    sections = text.split("3 Avtalshandlingar" if lang == "sv" else "3 Contract documents")
-    head, rest = sections[0], sections[-1]
+    start = text.index("I avtalet har följande begrepp" if lang == "sv" else "In this agreement the following terms")
+    head, rest = text[start:].split("3 Avtalshandlingar" if lang == "sv" else "3 Contract documents", 1)
     body = rest.split("Underskrifter" if lang == "sv" else "Signatures")[0]
     for term in LIBRARY.terms.values():
         defined = f"{term.term[lang]} – " in head
@@ -108,6 +110,8 @@ def test_every_reference_points_at_an_existing_annex_or_heading(built, pdf, iden
         assert any(k.lower() in ("punkt", "section") for k, _ in found)
         for kind, number in found:
             if kind.lower() in ("bilaga", "annex"):
+                if "." in number:  # a catalog's citation, "CIR (EU) 2024/2690 Annex 5.1.4", in the checklist
+                    continue
                 assert number in annexes, f"{kind} {number} in {docx.name}"
             elif "." in number:  # "punkt 4" is an item of the same clause's list
                 assert number in numbers, f"{kind} {number} in {docx.name}"
