@@ -36,7 +36,15 @@ def test_build_everything_by_default_into_output(library, klausul):
     assert result.exit_code == 0, result.stderr
     names = sorted(p.name for p in (library / "output").iterdir())
     assert names == sorted(f"{a}{s}" for a in ("gaps", "pilot")
-                           for s in (".docx", ".md", ".coverage.json", ".coverage.md"))
+                           for s in (".docx", ".md", ".contract.docx", ".contract.md", ".coverage.json", ".coverage.md"))
+
+
+def test_build_one_edition(library, klausul, tmp_path):
+    result = klausul(library, "build", "pilot", "--edition", "contract", "--out", str(tmp_path))
+    assert result.exit_code == 0, result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pilot.contract.docx", "pilot.coverage.json",
+                                                          "pilot.coverage.md"]
+    assert klausul(library, "build", "pilot", "--edition", "draft").exit_code == 2
 
 
 def test_two_builds_are_byte_identical(library, klausul, tmp_path):

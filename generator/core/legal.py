@@ -64,7 +64,7 @@ WORDS = {
         "separate": "separat handling",
         "precedence_intro": "Om avtalshandlingarna innehåller motstridiga uppgifter gäller de i följande "
                             "ordning, om inte omständigheterna uppenbarligen föranleder annat:",
-        "this": "detta avtal, utom bilagorna",
+        "this": "Detta avtal, utom bilagorna",
         "term": "Avtalstid och ikraftträdande",
         "in_force_signing": "Avtalet träder i kraft när det har undertecknats av båda parter.",
         "in_force_date": "Avtalet träder i kraft den {date}.",
@@ -81,6 +81,9 @@ WORDS = {
         "reference": "Diarienummer", "review_of": "Granskningsutgåva",
         "status_words": {"draft": "Förslag", "final": "Slutlig"},
         "subtitle_terms": "Avtal om informationssäkerhet som kompletterar Leverantörens standardvillkor",
+        "subtitle_main": "Bilaga om informationssäkerhet till avtalet \u201d{title}\u201d",
+        "precedence_main": "{term} (\u201d{title}\u201d, daterat {date}{reference})",
+        "precedence_terms": "{term} (\u201d{title}\u201d, version {version})",
         "override": "Avviker från klassningens standardvärde: {label} {value} för {services} (standard {base})",
     },
     "en": {
@@ -105,7 +108,7 @@ WORDS = {
         "separate": "separate document",
         "precedence_intro": "If the contract documents conflict, they apply in the following order unless "
                             "the circumstances clearly indicate otherwise:",
-        "this": "this agreement, excluding its annexes",
+        "this": "This agreement, excluding its annexes",
         "term": "Term and entry into force",
         "in_force_signing": "This agreement enters into force when both parties have signed it.",
         "in_force_date": "This agreement enters into force on {date}.",
@@ -123,6 +126,9 @@ WORDS = {
         "reference": "Reference", "review_of": "Review edition",
         "status_words": {"draft": "Proposal", "final": "Final"},
         "subtitle_terms": "Information security terms supplementing the Supplier's standard terms",
+        "subtitle_main": "Information security schedule to the agreement \u201c{title}\u201d",
+        "precedence_main": "{term} (\u201c{title}\u201d, dated {date}{reference})",
+        "precedence_terms": "{term} (\u201c{title}\u201d, version {version})",
         "override": "Differs from the classification default: {label} {value} for {services} (default {base})",
     },
 }

@@ -359,6 +359,7 @@ class Draft:
     party_intro: tuple[Block, ...] = ()  # "Detta avtal ingås mellan ... ("Kunden") och ..."
     reference: str | None = None  # the agreement's own reference (diarienummer), for the cover and header
     governing: str | None = None  # main_agreement | supplier_terms: what this agreement belongs to
+    governing_title: str | None = None  # the title of that document
 
     def annex(self, ident: str) -> Annex | None:
         """The annex `ident` when this edition prints it."""

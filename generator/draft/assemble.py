@@ -54,6 +54,7 @@ def assemble(library: Library, agreement_id: str) -> Draft:
         definitions=definitions(library, spec, drafted), frame=frame_clauses(spec, annex_list),
         annexes=annex_list, party_intro=party_intro(spec), reference=spec.frame.get("reference"),
         governing=next((k for k in ("main_agreement", "supplier_terms") if k in spec.frame), None),
+        governing_title=next((spec.frame[k]["title"] for k in ("main_agreement", "supplier_terms") if k in spec.frame), None),
     )
 
 

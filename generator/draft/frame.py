@@ -62,7 +62,14 @@ def _document_name(spec: AgreementSpec, ident: str, annex_list: tuple[Annex, ...
         return words["this"]
     if ident in ("main-agreement", "supplier-terms"):
         key = ident.replace("-", "_")
-        return f"{FRAME_TERMS[lang][key][1]} ({_governing_definition(spec, key).rstrip('.')})"
+        data = spec.frame[key]
+        term = FRAME_TERMS[lang][key][0 if lang == "sv" else 1]
+        term = term[0].upper() + term[1:]  # an item of the list: "The Main Agreement"
+        if key == "supplier_terms":
+            return words["precedence_terms"].format(term=term, title=data["title"], version=data["version"])
+        reference = words["main_reference"].format(reference=data["reference"]) if data.get("reference") else ""
+        return words["precedence_main"].format(term=term, title=data["title"], date=legal_date(data["date"], lang),
+                                               reference=reference)
     annex = next((a for a in annex_list if a.id == ident), None)
     if annex is not None:
         return f"{LABELS[lang]['annex']} {annex.number} \u2013 {annex.title}"

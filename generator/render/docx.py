@@ -19,7 +19,7 @@ from markupsafe import Markup
 
 from generator.core.errors import OutputError
 from generator.core.i18n import LABELS
-from generator.core.legal import WORDS, legal_date, legal_version
+from generator.core.legal import FRAME_TERMS, WORDS, legal_date, legal_version
 from generator.core.model import Draft
 from generator.render.docx_body import body
 from generator.render.manifest import PREFIX, manifest_properties, set_package_properties
@@ -197,6 +197,8 @@ def _edition_context(draft: Draft, labels: dict) -> dict:
 def _context(draft: Draft, body_xml: RawXml, subtitle: str | None = None) -> dict:
     if subtitle is None and draft.governing == "supplier_terms":
         subtitle = WORDS[draft.language]["subtitle_terms"]
+    elif subtitle is None and draft.governing_title:
+        subtitle = WORDS[draft.language]["subtitle_main"].format(title=draft.governing_title)
     labels = dict(LABELS[draft.language], **({"subtitle": subtitle} if subtitle else {}))
     return {
         "title": _markup(draft.title),
@@ -205,7 +207,9 @@ def _context(draft: Draft, body_xml: RawXml, subtitle: str | None = None) -> dic
         "date": _markup(draft.date),
         "status": _markup(labels[draft.status]),
         "labels": {k: _markup(v) for k, v in labels.items()},
-        "parties": [{"role": _markup(labels[p.role]), "name": _markup(p.name),
+        # The contract edition names the roles by the words the agreement defines ("Kunden").
+        "parties": [{"role": _markup(FRAME_TERMS[draft.language][p.role][0] if draft.edition == "contract"
+                                     else labels[p.role]), "name": _markup(p.name),
                      "org_number": _markup(p.org_number), "contact_role": _markup(p.contact_role)}
                     for p in draft.parties],
         "body": body_xml,
