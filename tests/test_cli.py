@@ -40,9 +40,9 @@ def test_build_everything_by_default_into_output(library, klausul):
 
 
 def test_build_one_edition(library, klausul, tmp_path):
-    result = klausul(library, "build", "pilot", "--edition", "contract", "--out", str(tmp_path))
+    result = klausul(library, "build", "pilot", "--edition", "contract", "--out", str(tmp_path / "out"))
     assert result.exit_code == 0, result.stderr
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["pilot.contract.docx", "pilot.coverage.json",
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["pilot.contract.docx", "pilot.coverage.json",
                                                           "pilot.coverage.md"]
     assert klausul(library, "build", "pilot", "--edition", "draft").exit_code == 2
 

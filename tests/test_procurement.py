@@ -131,7 +131,7 @@ def test_plan_in_markdown_csv_and_the_word_draft(library, klausul, tmp_path):
     assert klausul(library, "build", "pilot", "--out", str(tmp_path)).exit_code == 0
     texts = [t for _, t in paragraphs(tmp_path / "pilot.docx")]
     annex = texts.index("Annex 2 \u2013 Follow-up plan")  # annex 1 is the processing instruction
-    assert "2027-06-28" in texts[annex:] and texts.index("Annex 4 \u2013 Clause register") > annex
+    assert "2027-06-28" in texts[annex:] and texts.index("Annex 5 \u2013 Clause register") > annex
 
 
 def test_plan_without_start_date_asks_for_one(library, klausul, tmp_path):

@@ -17,7 +17,8 @@ from generator.core.placeholders import REFERENCE_PREFIX
 from generator.draft.frame import definitions, frame_clauses, party_intro
 from generator.draft.references import annexes, reference_problems, reference_values
 from generator.core.model import AgreementSpec, Clause, Draft, DraftClause, Library, Section, Service, ServiceRow
-from generator.library.parameters import ASPECTS, classification_level, format_value, value_for_service
+from generator.library.parameters import ASPECTS, format_value, value_for_service
+from generator.library.selection import rules_select
 
 
 def assemble(library: Library, agreement_id: str) -> Draft:
@@ -106,15 +107,7 @@ def draft_date() -> str:
 
 def applies(clause: Clause, service: Service) -> bool:
     """Whether the clause's applicability rules select this service."""
-    rules = clause.applies_to
-    if "service_types" in rules and service.type not in rules["service_types"]:
-        return False
-    levels = service.classification
-    if any(classification_level(a, levels) < n for a, n in (rules.get("min_level") or {}).items()):
-        return False
-    if any(classification_level(a, levels) > n for a, n in (rules.get("max_level") or {}).items()):
-        return False
-    return rules.get("personal_data") in (None, service.personal_data)
+    return rules_select(clause.applies_to, service.type, service.classification, service.personal_data)
 
 
 def _ordered(clauses) -> list[Clause]:

@@ -164,6 +164,11 @@ class _CrossCheck:
         self.problems += term_problems(self.by_kind["term"], self.by_kind["clause"], self.by_kind["agreement"])
         for source in self.by_kind["agreement"].values():
             self.problems += frame_problems(source)
+        if not any(p.severity == "error" for p in self.problems):  # selection needs sound documents
+            from generator.library.references import reference_problems
+
+            self.problems += reference_problems(self.by_kind["agreement"], self.by_kind["clause"],
+                                                self.by_kind["service"])
         return self.problems
 
     def add(self, source: Source, path: tuple, message: str, code: str, **kw) -> None:
