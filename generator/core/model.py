@@ -361,10 +361,6 @@ class Draft:
     governing: str | None = None  # main_agreement | supplier_terms: what this agreement belongs to
     governing_title: str | None = None  # the title of that document
 
-    def annex(self, ident: str) -> Annex | None:
-        """The annex `ident` when this edition prints it."""
-        return next((a for a in self.printed_annexes if a.id == ident), None)
-
     @property
     def printed_annexes(self) -> tuple[Annex, ...]:
         """The annexes this edition prints, in number order."""

@@ -15,7 +15,7 @@ from generator.core.legal import WORDS
 from generator.core.model import Paragraph, Styled, Text
 from generator.core.placeholders import REFERENCE_PREFIX
 from generator.draft.frame import definitions, frame_clauses, party_intro
-from generator.draft.references import annexes, reference_problems, reference_values
+from generator.draft.references import annexes, reference_values
 from generator.core.model import AgreementSpec, Clause, Draft, DraftClause, Library, Section, Service, ServiceRow
 from generator.library.parameters import ASPECTS, format_value, value_for_service
 from generator.library.selection import rules_select
@@ -36,8 +36,6 @@ def assemble(library: Library, agreement_id: str) -> Draft:
     _check_security_protection(library, spec, services, drafted)
     annex_list = annexes(spec, any(s.personal_data and s.processing for s in services))
     refs = reference_values(spec, annex_list, _sections(drafted, lang))
-    if problems := reference_problems(library, spec, drafted, refs):
-        raise BuildError(f"agreement '{spec.id}' has {len(problems)} reference(s) that point nowhere", problems)
     drafted = tuple(_draft_clause(library.clauses[d.id], spec, services, refs) for d in drafted)
     excluded_covers = {cid: library.clauses[cid].covers for cid in excluded}
     sections = _sections(drafted, lang)

@@ -1,12 +1,12 @@
-"""Cross-references that cannot dangle: the draft's annexes, and `{{ ref.* }}` resolved to
-"bilaga 3" / "annex 3", "punkt 16.1" / "section 16.1" and the name of the governing document."""
+"""Cross-references: the draft's annexes, and `{{ ref.* }}` resolved to "bilaga 3" / "annex 3",
+"punkt 16.1" / "section 16.1" and the name of the governing document. Validation has already refused
+any reference that would not resolve (generator/library/references.py)."""
 
 from __future__ import annotations
 
-from generator.core.errors import Diagnostic
 from generator.core.i18n import LABELS
 from generator.core.legal import FRAME_TERMS, WORDS
-from generator.core.model import AgreementSpec, Annex, Clause, DraftClause, Library, Section, numbered
+from generator.core.model import AgreementSpec, Annex, Section, numbered
 
 _GENERATED_TITLES = {"processing-instructions": "processing_annex", "followup-plan": "followup_plan",
                      "coverage-checklist": "coverage", "clause-register": "register"}
@@ -47,38 +47,3 @@ def reference_values(spec: AgreementSpec, annex_list: tuple[Annex, ...], section
     if (main := main_form(spec)) is not None:
         values["ref.main"] = main
     return values
-
-
-def reference_problems(library: Library, spec: AgreementSpec, drafted: tuple[DraftClause, ...],
-                       values: dict[str, str]) -> list[Diagnostic]:
-    """Each reference of a drafted clause that this draft cannot resolve, at the line to fix."""
-    problems = []
-    excluded = {e.clause: i for i, e in enumerate(spec.exclude) if e.clause}
-    for drafted_clause in drafted:
-        clause: Clause = library.clauses[drafted_clause.id]
-        for name, lang, line in clause.references:
-            if name in values:
-                continue
-            key = f"text.{lang}"
-            if name == "ref.main":
-                problems.append(Diagnostic(spec.path, spec.line, "main_agreement", f"clause '{clause.id}' "
-                                f"({clause.path}:{line}) refers to the main agreement; name it "
-                                "(`main_agreement: {title, date, reference}`) or the supplier's standard terms "
-                                "(`supplier_terms: {title, version}`)", "main-agreement-missing"))
-            elif name.startswith("ref.clause."):
-                target = name.split(".", 2)[2]
-                if target in excluded:
-                    i = excluded[target]
-                    problems.append(Diagnostic(spec.path, spec.line_of(f"exclude[{i}].clause"), f"exclude[{i}].clause",
-                                               f"clause '{target}' is excluded, but clause '{clause.id}' "
-                                               f"({clause.path}:{line}) refers to it", "reference-excluded"))
-                else:
-                    problems.append(Diagnostic(clause.path, line, key, f"'{{{{ {name} }}}}': clause '{target}' is "
-                                               f"not in agreement '{spec.id}' (it does not apply to its services)",
-                                               "reference-not-in-draft"))
-            else:
-                target = name.split(".", 2)[2]
-                problems.append(Diagnostic(clause.path, line, key, f"'{{{{ {name} }}}}': agreement '{spec.id}' "
-                                           f"({spec.path}) has no annex '{target}'; list it under `attachments` "
-                                           "with its title", "reference-missing-annex"))
-    return problems

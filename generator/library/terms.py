@@ -6,7 +6,7 @@ import functools
 import re
 
 from generator.core.errors import Diagnostic
-from generator.core.legal import FRAME_TERMS, frame_forms
+from generator.core.legal import frame_forms
 from generator.core.placeholders import PLACEHOLDER
 from generator.library.load import Source
 
@@ -103,8 +103,3 @@ def _in_name(text: str, start: int, end: int) -> bool:
     return (text[start:end] in _INSTRUMENTS or bool(re.match(r"[ \n]+\d", text[end:end + 3]))  # "Section 2 a"
             or bool(_CAPITAL_BEFORE.search(text[max(0, start - 40):start]))
             or bool(_CAPITAL_AFTER.match(text, end)))
-
-
-def frame_heading(lang: str, key: str) -> str:
-    """The definitions heading of a frame term."""
-    return FRAME_TERMS[lang][key][0]
