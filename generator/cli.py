@@ -45,14 +45,34 @@ class _Klausul(click.Group):
 
 
 @click.group(cls=_Klausul, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
-              show_default=True, help="The library: a folder with clauses/, services/, catalogs/, agreements/.")
+@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="The library: a folder with clauses/, services/, catalogs/, agreements/  "
+              "[default: the current folder, or the nearest one above it that holds a library]")
 @click.option("--debug", is_flag=True, help="Show the Python traceback of an error.")
 @click.version_option(package_name="klausul")
 @click.pass_context
-def cli(ctx: click.Context, root: Path, debug: bool) -> None:
+def cli(ctx: click.Context, root: Path | None, debug: bool) -> None:
     """Klausul: IT-security agreements assembled from a validated clause library."""
+    if root is None:
+        from generator.library.locate import find_root
+
+        root = find_root(Path.cwd())
+        if root != Path.cwd().resolve():  # keep paths in messages short when the library is here
+            ctx.obj = root
+            return
+        root = Path(".")
     ctx.obj = root
+
+
+def _complete_ids(folder: str):
+    """Shell completion of document ids from file names (fast: nothing is parsed)."""
+    def complete(ctx: click.Context, _param, incomplete: str):
+        from generator.library.locate import find_root
+
+        root = ctx.find_root().params.get("root") or find_root(Path.cwd())
+        names = sorted({p.stem for p in (Path(root) / folder).rglob("*.y*ml")}) if (Path(root) / folder).is_dir() else []
+        return [n for n in names if n.startswith(incomplete)]
+    return complete
 
 
 @cli.command()
@@ -68,7 +88,7 @@ def validate(root: Path, fmt: str, strict: bool) -> None:
 
 
 @cli.command()
-@click.argument("agreement")
+@click.argument("agreement", shell_complete=_complete_ids("agreements"))
 @click.option("--format", "fmt", type=click.Choice(["md", "json", "csv"]), default="md", show_default=True)
 @click.option("--strict", is_flag=True, help="Exit 1 when any catalog item is a gap or partly covered "
               "without a stated reason.")
@@ -98,7 +118,7 @@ def _one_output(formats: list[str], where: str):
     """AGREEMENT, --format (the first is the default) and -o/--output: the options of a single-file export."""
     def decorate(command):
         for option in reversed([
-            click.argument("agreement"),
+            click.argument("agreement", shell_complete=_complete_ids("agreements")),
             click.option("--format", "fmt", type=click.Choice(formats), default=formats[0], show_default=True),
             click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
                          help=f"File to write  [default: {where}]"),
@@ -137,7 +157,7 @@ def _render_one(root: Path, agreement: str, fmt: str, output: Path | None) -> No
 
 
 @cli.command()
-@click.argument("agreements", nargs=-1)
+@click.argument("agreements", nargs=-1, shell_complete=_complete_ids("agreements"))
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Output folder  [default: output/ in the library]")
 @click.option("--format", "formats", type=click.Choice(["docx", "md"]), multiple=True,
@@ -159,6 +179,81 @@ def build(root: Path, agreements: tuple[str, ...], out: Path | None, formats: tu
 
     click.get_current_context().exit(build_all(root, agreements, out or root / "output", formats or ("docx",),
                                                template, jobs, quiet, editions or None))
+
+
+# --- starting and exploring a library: init, new, list ------------------------------------------
+
+@cli.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default=Path("."))
+@click.option("--extends", metavar="LIBRARY", help="Build on another library: klausul-sv (the shipped one, "
+              "installed with the package) or a path to a library.")
+def init(directory: Path, extends: str | None) -> None:
+    """Create a working library in DIRECTORY: folders, an example of each document, editor settings."""
+    from generator.draft.assemble import draft_date
+    from generator.scaffold import init_library
+
+    written = init_library(directory, extends, draft_date())
+    click.echo(f"created a library with {len(written)} files in {directory}; try: klausul validate, klausul build")
+
+
+@cli.command()
+@click.argument("kind", type=click.Choice(["clause", "service", "agreement", "catalog"]))
+@click.argument("ident", metavar="ID")
+@click.option("--category", help="The clause's category (klausul list categories)  [default: governance]")
+@click.option("--type", "service_type", help="The service's type (klausul list service-types)  [default: the id]")
+@click.option("--service", "services", multiple=True, help="A service of the agreement; repeat  [default: all]")
+@click.option("--catalog", "catalogs", multiple=True, help="A catalog of the agreement; repeat  [default: all]")
+@click.option("--language", type=click.Choice(["sv", "en"]), default="sv", show_default=True)
+@click.pass_obj
+def new(root: Path, kind: str, ident: str, category: str | None, service_type: str | None,
+        services: tuple[str, ...], catalogs: tuple[str, ...], language: str) -> None:
+    """Write a valid skeleton of a new KIND with id ID into its folder."""
+    from generator.draft.assemble import draft_date
+    from generator.library import skeletons
+    from generator.scaffold import new_document
+
+    if kind == "clause":
+        from generator.draft.listing import allowed
+
+        category = category or "governance"
+        if category not in allowed("clause", "category"):
+            from generator.core.errors import UsageError
+
+            raise UsageError(f"unknown category '{category}' (klausul list categories)")
+        text = skeletons.clause(ident, category)
+    elif kind == "service":
+        text = skeletons.service(ident, service_type or ident)
+    elif kind == "catalog":
+        text = skeletons.catalog(ident)
+    else:
+        text = skeletons.agreement(ident, list(services) or _ids(root, "services"),
+                                   list(catalogs) or _ids(root, "catalogs"), language, draft_date())
+    click.echo(new_document(root, kind, ident, text, category if kind == "clause" else None))
+
+
+def _ids(root: Path, folder: str) -> list[str]:
+    return sorted(p.stem for p in (root / folder).glob("*.y*ml")) if (root / folder).is_dir() else []
+
+
+@cli.command(name="list")
+@click.argument("what", type=click.Choice(["clauses", "categories", "services", "service-types", "catalogs",
+                                           "agreements", "parameters", "units", "frequencies", "forums"]))
+@click.argument("agreement", required=False, shell_complete=_complete_ids("agreements"))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.pass_obj
+def list_(root: Path, what: str, agreement: str | None, fmt: str) -> None:
+    """Show what the library holds; `list parameters AGREEMENT`: each value per service and its source."""
+    from generator.draft import listing
+    from generator.report import print_rows
+
+    if what in ("units", "frequencies", "forums"):
+        rows = listing.choices(what)
+    else:
+        from generator.library.open import open_library
+
+        library, _warnings = open_library(root)
+        rows = listing.parameters(library, agreement) if what == "parameters" else listing.LISTS[what](library)
+    print_rows(rows, fmt)
 
 
 # --- review in git: diff, lint, verify, impact -------------------------------------------------
@@ -234,12 +329,20 @@ def _library_root(root: Path, revision: str | None) -> Path:
               help="Compare the working tree with where it branched off this revision (git merge-base).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--strict", is_flag=True, help="Treat warnings (translation drift) as problems (exit 1).")
+@click.option("--ack", is_flag=True, help="Record that the translations lint warns about were checked "
+              "(writes translation_checked into those clauses); the warning returns on the next text change.")
 @click.pass_obj
-def lint(root: Path, base: str, fmt: str, strict: bool) -> None:
+def lint(root: Path, base: str, fmt: str, strict: bool, ack: bool) -> None:
     """Review checks for pre-commit and CI: version bumps, translation drift, retired and draft clauses."""
     from generator.review.lint import lint_repo, render_json, render_text
 
     result = lint_repo(_library_root(root, None), base)
+    if ack:
+        from generator.scaffold import acknowledge_translations
+
+        for path in acknowledge_translations(root, [d.path for d in result.problems if d.code == "translation-drift"]):
+            click.echo(f"{path}: translation_checked recorded", err=True)
+        result = lint_repo(_library_root(root, None), base)
     if fmt == "json":
         click.echo(render_json(result, strict), nl=False)
     else:
@@ -263,7 +366,7 @@ def verify(root: Path, file: Path, rev: str, fmt: str) -> None:
 
 
 @cli.command()
-@click.argument("clause")
+@click.argument("clause", shell_complete=_complete_ids("clauses"))
 @click.option("--rev", default=None, help="A git revision of the library  [default: the working tree]")
 @click.option("--format", "fmt", type=click.Choice(["text", "md", "json"]), default="text", show_default=True)
 @click.pass_obj

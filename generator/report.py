@@ -29,6 +29,25 @@ def print_diagnostics(problems: list[Diagnostic], fmt: str, strict: bool) -> int
     return EXIT_PROBLEMS if failed else EXIT_OK
 
 
+def print_rows(rows: list[dict], fmt: str) -> None:
+    """Rows of `klausul list` as JSON or as an aligned text table."""
+    if fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2, default=str))
+        return
+    if not rows:
+        click.echo("(none)")
+        return
+    columns = list(rows[0])
+    cells = [columns] + [[_cell(row[c]) for c in columns] for row in rows]
+    widths = [max(len(line[i]) for line in cells) for i in range(len(columns))]
+    for line in cells:
+        click.echo("  ".join(text.ljust(width) for text, width in zip(line, widths)).rstrip())
+
+
+def _cell(value) -> str:
+    return "yes" if value is True else "no" if value is False else str(value)
+
+
 def print_error(exc: KlausulError) -> int:
     """Print a user error with its diagnostics; its exit code."""
     for d in exc.diagnostics:

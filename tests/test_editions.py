@@ -164,3 +164,18 @@ def test_verify_reads_the_contract_edition_too(tmp_path, klausul):
     repo.edit("clauses/alpha.yaml", "The Supplier shall alert", "The Supplier must alert")
     repo.commit("alpha changed")
     assert klausul(repo.root, "verify", str(out / "pilot.contract.docx")).exit_code == 1
+
+
+def test_term_with_dates_and_supplier_terms(library):
+    spec = library / "agreements" / "pilot.yaml"
+    text = spec.read_text(encoding="utf-8")
+    text = text.replace("main_agreement: {title: Pilot operations agreement, date: 2027-01-15, reference: TB 2026/99}",
+                        "supplier_terms: {title: Bob Online Terms, version: '7'}")
+    text = text.replace("term: {entry_into_force: signing, expires: with-main}",
+                        "term: {entry_into_force_date: 2027-04-01, expiry_date: 2029-12-31}")
+    spec.write_text(text.replace("main-agreement,", "supplier-terms,"), encoding="utf-8")
+    md = build_files(open_library(library)[0], "pilot", ("md",), editions=("contract",))[1]["pilot.contract.md"].decode()
+    assert "This agreement enters into force on 1 April 2027. This agreement remains in force until and " \
+           "including 31 December 2029." in md
+    assert "4. The Standard Terms (“Bob Online Terms”, version 7)" in md
+    assert "This agreement supplements the Standard Terms." in md and "Main Agreement" not in md

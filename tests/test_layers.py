@@ -20,7 +20,7 @@ ALLOWED = {
     "review": {"core", "library", "draft", "render", "review"},
 }
 STAGES = set(ALLOWED)
-COMMAND_LAYER = {"__init__", "__main__", "cli", "batch", "build", "output", "report"}
+COMMAND_LAYER = {"__init__", "__main__", "cli", "batch", "build", "output", "report", "scaffold"}
 
 
 def _imports(path: Path) -> list[tuple[int, str]]:

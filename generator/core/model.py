@@ -31,7 +31,6 @@ class Clause:
     path: str
     content_hash: str
     order: int = 100
-    references: tuple[tuple[str, str, int], ...] = ()  # (reference, language, line) of each {{ ref.* }}
 
 
 @dataclass(frozen=True)
@@ -83,6 +82,7 @@ class Catalog:
     version: str
     items: tuple[CatalogItem, ...]
     path: str
+    baseline: bool = False  # a minimum list: every agreement that lists it should meet every item
 
 
 @dataclass(frozen=True)
@@ -126,11 +126,8 @@ class AgreementSpec:
     start_date: str | None = None
     line: int = 1  # where the agreement's mapping starts, for messages about a missing key
     frame: dict[str, Any] = field(default_factory=dict)  # main_agreement | supplier_terms, term, precedence, attachments, annexes, reference
-    key_lines: tuple[tuple[str, int], ...] = ()  # (key path as users write it, line) of every key
-
-    def line_of(self, key: str) -> int:
-        """The line of a key path such as 'exclude[0].clause' (the agreement's first line if unknown)."""
-        return dict(self.key_lines).get(key, self.line)
+    services_line: int = 1  # where `services:` is, for messages about what the services select
+    catalogs_line: int = 1  # where `catalogs:` is, for messages about what the draft leaves uncovered
 
 
 @dataclass

@@ -8,7 +8,7 @@ import os
 from generator import __version__
 from generator.draft.coverage import coverage
 from generator.draft.followup import plan
-from generator.core.errors import BuildError, UsageError
+from generator.core.errors import BuildError, Diagnostic, UsageError
 from generator.core.i18n import CATEGORIES, FORUMS, FREQUENCIES, LABELS, join_words, pick
 from generator.draft.markup import parse, resolve
 from generator.core.legal import WORDS
@@ -33,6 +33,8 @@ def assemble(library: Library, agreement_id: str) -> Draft:
     chosen = [c for c in _ordered(library.clauses.values()) if c.id not in excluded]
     # Two passes: references need the clause numbers, which need the selection.
     drafted = tuple(d for c in chosen if (d := _draft_clause(c, spec, services, _Pending())) is not None)
+    if not drafted:
+        raise _hollow(spec)
     _check_security_protection(library, spec, services, drafted)
     annex_list = annexes(spec, any(s.personal_data and s.processing for s in services))
     refs = reference_values(spec, annex_list, _sections(drafted, lang))
@@ -64,6 +66,13 @@ class _Pending(dict):
         if name.startswith(REFERENCE_PREFIX):
             return ""
         raise KeyError(name)
+
+
+def _hollow(spec: AgreementSpec) -> BuildError:
+    """An agreement that selects no clause would be a contract without obligations: refuse it."""
+    message = (f"agreement '{spec.id}' selects no clause: no approved clause applies to its services "
+               f"({', '.join(spec.services)}) and none is included, or every one is excluded")
+    return BuildError(message, [Diagnostic(spec.path, spec.services_line, "services", message, "empty-agreement")])
 
 
 def _check_security_protection(library: Library, spec: AgreementSpec, services: list[Service],

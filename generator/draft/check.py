@@ -6,6 +6,7 @@ from pathlib import Path
 
 from generator.core.errors import Diagnostic, KlausulError
 from generator.draft.assemble import assemble
+from generator.core.model import AgreementSpec, Draft, Library
 from generator.library.open import load_checked_sources, typed
 
 
@@ -19,10 +20,31 @@ def diagnose(root: Path) -> list[Diagnostic]:
     lines = {s.path: s.line(("language",)) for s in sources if s.kind == "agreement"}
     for spec in library.agreements.values():
         try:
-            assemble(library, spec.id)
-        except KlausulError as exc:
-            if exc.diagnostics:  # problems the assembler could place (references that point nowhere)
-                problems += [d for d in exc.diagnostics if d not in problems]
-            else:
-                problems.append(Diagnostic(spec.path, lines[spec.path], "", str(exc), "cannot-assemble"))
+            problems += _missing_categories(library, spec, assemble(library, spec.id))
+        except KlausulError as exc:  # the error's own diagnostic where it points into this agreement
+            own = [d for d in exc.diagnostics if d.path == spec.path]
+            problems += own or [Diagnostic(spec.path, lines[spec.path], "", str(exc), "cannot-assemble")]
     return problems
+
+
+def _missing_categories(library: Library, spec: AgreementSpec, draft: Draft) -> list[Diagnostic]:
+    """A warning for each item of a baseline catalog that the draft leaves open although library clauses
+    cover it: the categories it needs have no clause in this draft (a service type, a level or an
+    exclusion left them out)."""
+    found = []
+    for catalog in draft.coverage:
+        if not library.catalogs[catalog.id].baseline:
+            continue
+        for item in catalog.items:
+            ref = f"{catalog.id}:{item.id}"
+            if item.status != "gap":
+                continue
+            able = sorted((c for c in library.clauses.values() if ref in c.covers and c.status == "approved"),
+                          key=lambda c: c.id)
+            if able:
+                categories = sorted({c.category for c in able})
+                found.append(Diagnostic(spec.path, spec.catalogs_line, "catalogs", f"{ref} ({item.title}) is a gap: "
+                                        f"no clause of {', '.join(categories)} applies to this agreement's services, "
+                                        f"though {', '.join(c.id for c in able[:3])} would cover it; include one or "
+                                        f"exclude the item with a reason", "category-missing", "warning"))
+    return found

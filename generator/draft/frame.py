@@ -79,11 +79,12 @@ def _document_name(spec: AgreementSpec, ident: str, annex_list: tuple[Annex, ...
 def _term_text(spec: AgreementSpec) -> list[str]:
     lang, term = spec.language, spec.frame["term"]
     words = WORDS[lang]
-    start = term["entry_into_force"]
-    first = words["in_force_signing"] if start == "signing" else words["in_force_date"].format(date=legal_date(start, lang))
-    end = term["expires"]
-    if end != "with-main":
-        second = words["expires_date"].format(date=legal_date(end, lang))
+    if "entry_into_force_date" in term:
+        first = words["in_force_date"].format(date=legal_date(term["entry_into_force_date"], lang))
+    else:
+        first = words["in_force_signing"]
+    if "expiry_date" in term:
+        second = words["expires_date"].format(date=legal_date(term["expiry_date"], lang))
     elif "main_agreement" in spec.frame:
         second = words["expires_main"].format(main=main_form(spec))
     else:

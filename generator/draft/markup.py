@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
+import threading
 import xml.etree.ElementTree as ET
 
 import markdown
@@ -11,6 +12,7 @@ from markdown.treeprocessors import Treeprocessor
 
 from generator.core.model import Block, Inline, Link, ListBlock, Paragraph, Param, Styled, Table, Text
 from generator.core.placeholders import PLACEHOLDER
+from generator.draft.preview_lists import normalize_lists
 
 # Placeholders travel through Markdown as private-use tokens, so that `_` in a name can never
 # become emphasis and a value can never be read as Markdown. Validation refuses these characters.
@@ -37,7 +39,13 @@ def _markdown() -> markdown.Markdown:
     return md
 
 
-_MD = _markdown()
+_LOCAL = threading.local()  # a Markdown instance keeps state while it converts: one per thread
+
+
+def _parser() -> markdown.Markdown:
+    if not hasattr(_LOCAL, "md"):
+        _LOCAL.md = _markdown()
+    return _LOCAL.md
 
 
 @functools.lru_cache(maxsize=4096)
@@ -49,9 +57,10 @@ def parse(text: str) -> tuple[Block, ...]:
         names.append(match.group(1))
         return f"\ue000{len(names) - 1}\ue001"
 
-    _MD.reset()
-    _MD.convert(PLACEHOLDER.sub(tokenize, text))
-    return tuple(_blocks(_MD.captured_tree, names))
+    md = _parser()
+    md.reset()
+    md.convert(normalize_lists(PLACEHOLDER.sub(tokenize, text)))
+    return tuple(_blocks(md.captured_tree, names))
 
 
 def _blocks(parent: ET.Element, names: list[str]) -> list[Block]:

@@ -23,7 +23,8 @@ import tempfile
 from pathlib import Path
 
 from generator.core.errors import Diagnostic
-from generator.library.load import Source, library_files, load_blobs
+from generator.library.extend import library_inputs
+from generator.library.load import Source, load_blobs
 from generator.library.schema import schema_dir
 
 FORMAT = 1  # bump when the pickled layout changes
@@ -55,7 +56,7 @@ def cache_file(root: Path) -> Path:
 def load_checked(root: Path) -> tuple[list[Source], list[Diagnostic]]:
     """Every file parsed and checked (YAML problems, then schema problems, then cross-file problems),
     through the cache when it is on; the same answer as without it."""
-    files = [(file.relative_to(root).as_posix(), kind, file.read_bytes()) for kind, file in library_files(root)]
+    files = [(rel, kind, file.read_bytes()) for rel, kind, file in library_inputs(root)]
     if not enabled():
         sources, problems, _cross = _combine(_check_many(files), None)
         return sources, problems

@@ -19,6 +19,8 @@ except AttributeError:  # pragma: no cover - depends on how PyYAML was built
 # from the path and every document is one small file that diffs well.
 KINDS = {"clauses": "clause", "services": "service", "agreements": "agreement", "catalogs": "catalog",
          "terms": "term"}
+SETTINGS = "klausul.yaml"  # the library's own settings (kind "library"), at its root
+BASE_SEPARATOR = "::"  # "klausul-sv::clauses/x.yaml": a file of the library this one extends
 MAX_FILE_BYTES = 1024 * 1024
 # The deepest document the schemas describe is 5 levels; libyaml's composer recurses in C and
 # crashes the process (SIGSEGV) somewhere past 10,000 levels, so depth is checked before composing.
@@ -74,12 +76,18 @@ def library_files(root: Path) -> list[tuple[str, Path]]:
 
 
 def load_library(root: Path) -> tuple[list[Source], list[Diagnostic]]:
-    """Parse every library file under root; problems come back as diagnostics, never raised."""
-    return load_blobs((file.relative_to(root).as_posix(), file.read_bytes) for _kind, file in library_files(root))
+    """Parse every library file under root (and of the library it extends); problems come back as
+    diagnostics, never raised."""
+    from generator.library.extend import library_inputs
+
+    return load_blobs((rel, file.read_bytes) for rel, _kind, file in library_inputs(root))
 
 
 def kind_of(rel: str) -> str | None:
     """The document kind of a library-relative path (clauses/x.yaml → clause), None if not a library file."""
+    rel = rel.rpartition(BASE_SEPARATOR)[2]
+    if rel == SETTINGS:
+        return "library"
     folder, _, rest = rel.partition("/")
     return KINDS.get(folder) if rest and rel.endswith((".yaml", ".yml")) else None
 

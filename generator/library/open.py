@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
+from dataclasses import replace
 from pathlib import Path
 
 from generator.core.errors import Diagnostic, KlausulError, LibraryError, UsageError
+from generator.library.extend import resolve_overrides
 from generator.library.load import KINDS
 from generator.core.model import AgreementSpec, Catalog, CatalogItem, Clause, Exclusion, Library, Party, Service, Term
-from generator.core.placeholders import REFERENCE_PREFIX, scan
-from generator.library.validate import key_path
 
 
 def check_root(root: Path) -> Path:
@@ -49,31 +48,19 @@ def open_sources(root: Path, sources: list, problems: list[Diagnostic], where: s
 
 def typed(root: Path, sources: list) -> Library:
     library = Library(root=str(root))
-    for source in sources:
+    documents, _problems = resolve_overrides([s for s in sources if s.kind != "library"])
+    for source in documents:
         if source.kind == "term":
             d = source.data
             library.terms[d["id"]] = Term(d["id"], d["term"], {k: tuple(v) for k, v in d["forms"].items()},
                                           d["definition"], source.path, source.line(()))
             continue
         _add(library, source.kind, source.data, source.path, source.line(()))
-        if source.kind == "clause":
-            clause = library.clauses[source.data["id"]]
-            library.clauses[clause.id] = dataclasses.replace(clause, references=_references(source))
-        elif source.kind == "agreement":
+        if source.kind == "agreement":
             spec = library.agreements[source.data["id"]]
-            library.agreements[spec.id] = dataclasses.replace(spec, frame=_frame(source.data), key_lines=tuple(
-                (key_path(k), n) for k, n in source.lines.items()))
+            library.agreements[spec.id] = replace(spec, services_line=source.line(("services",)),
+                                                  catalogs_line=source.line(("catalogs",)), frame=_frame(source.data))
     return library
-
-
-def _references(source) -> tuple[tuple[str, str, int], ...]:
-    """Every {{ ref.* }} of a clause's text with its language and line."""
-    found = []
-    for lang, text in source.data["text"].items():
-        names, _refused = scan(text)
-        found += [(name, lang, source.text_line(("text", lang), offset)) for name, offset in names
-                  if name.startswith(REFERENCE_PREFIX)]
-    return tuple(found)
 
 
 def _frame(d: dict) -> dict:
@@ -111,7 +98,8 @@ def _add(library: Library, kind: str, d: dict, path: str, line: int) -> None:
         items = tuple(CatalogItem(i["id"], i["title"], i["text"], i["reference"], i.get("verify", False),
                                   tuple(i.get("partial") or ()))
                       for i in d["items"])
-        library.catalogs[d["id"]] = Catalog(d["id"], d["title"], d["source"], str(d["version"]), items, path)
+        library.catalogs[d["id"]] = Catalog(d["id"], d["title"], d["source"], str(d["version"]), items, path,
+                                            baseline=d.get("baseline", False))
     else:
         library.agreements[d["id"]] = AgreementSpec(
             id=d["id"], title=d["title"], version=d["version"], status=d.get("status", "draft"),

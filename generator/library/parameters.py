@@ -60,18 +60,24 @@ def classification_level(level_from: str, classification: Mapping[str, int]) -> 
 def value_for_service(decl: Mapping[str, Any], name: str, classification: Mapping[str, int],
                       service_overrides: Mapping[str, Any], agreement_overrides: Mapping[str, Any]) -> Any:
     """Resolve in order default < classification level < service override < agreement override."""
+    return value_source(decl, name, classification, service_overrides, agreement_overrides)[0]
+
+
+def value_source(decl: Mapping[str, Any], name: str, classification: Mapping[str, int],
+                 service_overrides: Mapping[str, Any], agreement_overrides: Mapping[str, Any]) -> tuple[Any, str]:
+    """The value and where it comes from: 'agreement', 'service', 'level N' or 'default'."""
     if name in agreement_overrides:
-        return agreement_overrides[name]
+        return agreement_overrides[name], "agreement"
     if name in service_overrides:
-        return service_overrides[name]
+        return service_overrides[name], "service"
     levels = decl.get("levels") or {}
     if levels:
         level = classification_level(decl["level_from"], classification)
         # A level the clause does not list takes the nearest lower one that it does.
         known = [lvl for lvl in levels if lvl <= level]
         if known:
-            return levels[max(known)]
-    return decl["default"]
+            return levels[max(known)], f"level {max(known)}"
+    return decl["default"], "default"
 
 
 def format_value(decl: Mapping[str, Any], value: Any, lang: str) -> str:

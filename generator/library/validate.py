@@ -12,6 +12,8 @@ from cerberus.errors import BasicErrorHandler
 
 from generator.core.errors import Diagnostic
 from generator.library.fastschema import conforms
+from generator.library.extend import quiet_unused, resolve_overrides
+from generator.library.hollow import hollow_problems
 from generator.library.load import Source
 from generator.library.parameters import declaration_problems, value_problem
 from generator.core.placeholders import REFERENCE_PREFIX, scan
@@ -49,7 +51,11 @@ def validate(sources: list[Source]) -> list[Diagnostic]:
 
 def cross_check(sources: list[Source]) -> list[Diagnostic]:
     """The problems between documents (ids, references, placeholders, values) of schema-valid sources."""
-    return _CrossCheck(sources).run()
+    settings = next((s.data for s in sources if s.kind == "library"), {})
+    documents, problems = resolve_overrides([s for s in sources if s.kind != "library"])
+    problems += _CrossCheck(documents).run()
+    problems += hollow_problems(_CrossCheck(documents).by_kind_only(), settings.get("service_types") or ())
+    return quiet_unused(problems)
 
 
 def _escapes(path: str) -> bool:
@@ -94,6 +100,8 @@ def _message(error, rules: dict) -> str:
         close = difflib.get_close_matches(str(path[-1]), allowed, n=1)
         hint = f"; did you mean '{close[0]}'?" if close else (f"; allowed: {', '.join(allowed)}" if allowed else "")
         return f"unknown key{hint}"
+    if error.code == 0x24 and path and path[-1] == "version" and isinstance(error.value, (int, float)):
+        return f"must be a string like 1.0.0, not the number {error.value!r}; write {_semver(error.value)}"
     if error.code == 0x24:
         wanted = error.constraint if isinstance(error.constraint, str) else " or ".join(error.constraint)
         return f"must be of type {wanted}, not {type(error.value).__name__} ({error.value!r})"
@@ -104,6 +112,11 @@ def _message(error, rules: dict) -> str:
         return f"{error.value!r} has the wrong form; {_REGEX_HINTS.get(field, 'see the schema')}"
     template = BasicErrorHandler.messages.get(error.code, "is invalid ({constraint})")
     return template.format(*error.info, constraint=error.constraint, field=error.field, value=error.value)
+
+
+def _semver(number) -> str:
+    parts = str(number).split(".")
+    return ".".join((parts + ["0", "0"])[:3])
 
 
 def _allowed_keys(rules: dict, path: tuple) -> list[str]:
@@ -170,6 +183,12 @@ class _CrossCheck:
             self.problems += reference_problems(self.by_kind["agreement"], self.by_kind["clause"],
                                                 self.by_kind["service"])
         return self.problems
+
+    def by_kind_only(self) -> dict[str, dict[str, Source]]:
+        """The documents by kind and id (the first of a repeated id), without running the checks."""
+        for source in self.sources:
+            self.by_kind[source.kind].setdefault(source.data["id"], source)
+        return self.by_kind
 
     def add(self, source: Source, path: tuple, message: str, code: str, **kw) -> None:
         self.problems.append(_diag(source, path, message, code, **kw))

@@ -17,9 +17,10 @@ from generator.core.errors import Diagnostic
 from generator.review.gitrev import Repo, Revision, Snapshot, worktree
 from generator.library.open import content_hash
 from generator.library.load import Source
+from generator.library.translation import acknowledged
 from generator.library.validate import key_path
 
-LAYOUT_ONLY = ("version", "order")  # keys whose change alone needs no new version
+LAYOUT_ONLY = ("version", "order", "translation_checked")  # keys whose change alone needs no new version
 LOCALIZED = (("title",), ("text",), ("verification",), ("followup", "kpi"))
 
 
@@ -112,6 +113,8 @@ def _changed_fields(before: Source, after: Source) -> list[str]:
 
 def _drift(before: Source, after: Source) -> list[Diagnostic]:
     """A warning for each localized field where some languages changed and others did not."""
+    if acknowledged(after.data):  # someone confirmed these texts say the same
+        return []
     found = []
     for path in LOCALIZED:
         old, new = _get(before.data, path), _get(after.data, path)
