@@ -353,16 +353,36 @@ def lint(root: Path, base: str, fmt: str, strict: bool, ack: bool) -> None:
 @cli.command()
 @click.argument("file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
 @click.option("--rev", default="HEAD", show_default=True, help="The revision of the library to check against.")
+@click.option("--worktree", is_flag=True, help="Rebuild the draft from the working tree, not the file's commit.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.pass_obj
-def verify(root: Path, file: Path, rev: str, fmt: str) -> None:
-    """Check that FILE (a generated .docx) still matches the library, clause by clause; exit 1 if not."""
+def verify(root: Path, file: Path, rev: str, worktree: bool, fmt: str) -> None:
+    """Check that FILE (a generated .docx) still matches the library and its text the draft; exit 1 if not."""
     from generator.review.verify_writers import WRITERS
     from generator.review.verify import verify_repo
 
-    result = verify_repo(root, file, rev)
+    result = verify_repo(root, file, rev, worktree)
     click.echo(WRITERS[fmt](result), nl=False)
     click.get_current_context().exit(0 if result.matches else EXIT_PROBLEMS)
+
+
+@cli.command()
+@click.argument("file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["md", "json", "text", "docx"]), default="md", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="File to write  [default: stdout; for docx FILE.review.docx]")
+@click.option("--worktree", is_flag=True, help="Compare with the working tree, not the commit the file was built from.")
+@click.pass_obj
+def review(root: Path, file: Path, fmt: str, output: Path | None, worktree: bool) -> None:
+    """Classify every clause of a returned draft FILE; exit 0 when all is unchanged or approved, 1 if not."""
+    from generator.report import deliver
+    from generator.review.returned import review_file
+    from generator.review import returned_writers
+
+    result = review_file(root, file, worktree)
+    data = returned_writers.render_docx(result) if fmt == "docx" else returned_writers.WRITERS[fmt](result).encode()
+    deliver(data, output, file.with_suffix(".review.docx"), text=fmt != "docx")
+    click.get_current_context().exit(0 if result.approved else EXIT_PROBLEMS)
 
 
 @cli.command()

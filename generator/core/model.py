@@ -12,6 +12,28 @@ from typing import Any, Union
 # --- the library, typed ---------------------------------------------------------------------
 
 @dataclass(frozen=True)
+class Fallback:
+    """An approved alternative wording of a clause: label, obligation, text per language, own bounds."""
+
+    label: dict[str, str]
+    obligation: str
+    text: dict[str, str]
+    bounds: dict[str, dict[str, Any]] = field(default_factory=dict)  # parameter → {min, max}
+
+
+@dataclass(frozen=True)
+class Acceptance:
+    """An outcome agreed for one clause: its fallback number (1-based) and/or a parameter value."""
+
+    clause: str
+    fallback: int | None = None
+    parameter: str | None = None
+    value: Any = None
+    service: str | None = None  # the value for this service only
+    note: str | None = None
+
+
+@dataclass(frozen=True)
 class Clause:
     """One validated clause file."""
 
@@ -31,6 +53,7 @@ class Clause:
     path: str
     content_hash: str
     order: int = 100
+    fallbacks: tuple[Fallback, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -128,6 +151,7 @@ class AgreementSpec:
     frame: dict[str, Any] = field(default_factory=dict)  # main_agreement | supplier_terms, term, precedence, attachments, annexes, reference
     services_line: int = 1  # where `services:` is, for messages about what the services select
     catalogs_line: int = 1  # where `catalogs:` is, for messages about what the draft leaves uncovered
+    accept: tuple[Acceptance, ...] = ()  # outcomes agreed in negotiation
 
 
 @dataclass
@@ -233,6 +257,7 @@ class DraftClause:
     followup_every: str | None = None  # the schema's frequency key, for computing due dates
     followup_by: str = "supplier"
     overrides: tuple[str, ...] = ()  # values set away from the classification default, as the review edition shows them
+    fallback: int | None = None  # the accepted fallback wording (1-based) the text is, if any
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from dataclasses import replace
 
 from generator import __version__
 from generator.draft.coverage import coverage
@@ -30,11 +31,10 @@ def assemble(library: Library, agreement_id: str) -> Draft:
     lang = spec.language
     services = [library.services[s] for s in spec.services]
     excluded = {e.clause for e in spec.exclude if e.clause}
-    chosen = [c for c in _ordered(library.clauses.values()) if c.id not in excluded]
-    # Two passes: references need the clause numbers, which need the selection.
-    drafted = tuple(d for c in chosen if (d := _draft_clause(c, spec, services, _Pending())) is not None)
+    drafted = _selection(library, spec, services)
     if not drafted:
         raise _hollow(spec)
+    _check_accepted(spec, drafted)
     _check_security_protection(library, spec, services, drafted)
     annex_list = annexes(spec, any(s.personal_data and s.processing for s in services))
     refs = reference_values(spec, annex_list, _sections(drafted, lang))
@@ -66,6 +66,33 @@ class _Pending(dict):
         if name.startswith(REFERENCE_PREFIX):
             return ""
         raise KeyError(name)
+
+
+def _selection(library: Library, spec: AgreementSpec, services: list[Service]) -> tuple[DraftClause, ...]:
+    """The agreement's clauses in print order, references not yet resolved: the first of two passes,
+    since a reference needs the clause numbers, which need the selection."""
+    excluded = {e.clause for e in spec.exclude if e.clause}
+    chosen = [c for c in _ordered(library.clauses.values()) if c.id not in excluded]
+    return tuple(d for c in chosen if (d := _draft_clause(c, spec, services, _Pending())) is not None)
+
+
+def draft_clause(library: Library, agreement_id: str, clause_id: str, accept: tuple = ()) -> DraftClause | None:
+    """One clause of an agreement as it would read with these outcomes accepted (bounds are not checked here)."""
+    spec = library.agreements[agreement_id]
+    spec = replace(spec, accept=tuple(a for a in spec.accept if a.clause != clause_id) + tuple(accept))
+    services = [library.services[s] for s in spec.services]
+    annex_list = annexes(spec, any(s.personal_data and s.processing for s in services))
+    refs = reference_values(spec, annex_list, _sections(_selection(library, spec, services), spec.language))
+    return _draft_clause(library.clauses[clause_id], spec, services, refs)
+
+
+def _check_accepted(spec: AgreementSpec, drafted: tuple[DraftClause, ...]) -> None:
+    """An outcome accepted for a clause the draft does not contain would silently do nothing."""
+    present = {d.id for d in drafted}
+    for entry in spec.accept:
+        if entry.clause not in present:
+            raise BuildError(f"{spec.path}: agreement '{spec.id}' accepts an outcome for clause '{entry.clause}', "
+                             f"which its draft does not include")
 
 
 def _hollow(spec: AgreementSpec) -> BuildError:
@@ -134,9 +161,12 @@ def _draft_clause(clause: Clause, spec: AgreementSpec, services: list[Service], 
     if lang not in clause.languages:
         raise BuildError(f"{clause.path}: clause '{clause.id}' has no '{lang}' text, which agreement "
                          f"'{spec.id}' ({spec.path}) needs")
-    values = _values(clause, spec, selected)
+    accepted = [a for a in spec.accept if a.clause == clause.id]
+    fallback = next((a.fallback for a in accepted if a.fallback), None)
+    wording = clause.fallbacks[fallback - 1] if fallback else clause  # an accepted fallback replaces the text
+    values = _values(clause, spec, selected, accepted)
     try:
-        blocks = resolve(parse(clause.text[lang]), _Values(values, refs))
+        blocks = resolve(parse(wording.text[lang]), _Values(values, refs))
     except KeyError as exc:
         raise BuildError(f"{clause.path}: clause '{clause.id}': placeholder '{{{{ {exc.args[0]} }}}}' "
                          f"has no value") from None
@@ -147,7 +177,7 @@ def _draft_clause(clause: Clause, spec: AgreementSpec, services: list[Service], 
     followup = clause.followup or {}
     return DraftClause(
         id=clause.id, version=clause.version, status=clause.status, category=clause.category,
-        obligation=clause.obligation, title=clause.title[lang], blocks=blocks,
+        obligation=wording.obligation, title=clause.title[lang], blocks=blocks,
         values=values, services=tuple(s.id for s in selected), covers=clause.covers,
         verification=clause.verification[lang],
         followup_kpi=followup["kpi"][lang] if followup else None,
@@ -156,6 +186,7 @@ def _draft_clause(clause: Clause, spec: AgreementSpec, services: list[Service], 
         content_hash=clause.content_hash, path=clause.path,
         followup_every=followup.get("frequency"), followup_by=followup.get("by", "supplier"),
         overrides=_overrides(clause, spec, selected),
+        fallback=fallback,
     )
 
 
@@ -171,13 +202,14 @@ class _Values(dict):
 
 
 def _overrides(clause: Clause, spec: AgreementSpec, services: list[Service]) -> tuple[str, ...]:
-    """Each value a service or the agreement sets away from what the classification gives, for the review edition."""
+    """Each value a service or the agreement sets away from what the classification gives, for the review
+    edition. Outcomes accepted in negotiation are the review command's to report, not these notes."""
     lang = spec.language
     found = []
     for name, decl in clause.parameters.items():
         by_value: dict[tuple[str, str], list[str]] = {}
         for s in services:
-            value = value_for_service(decl, name, s.classification, s.parameters, spec.parameters)
+            value = _value(decl, name, s, spec)
             base = value_for_service(decl, name, s.classification, {}, {})
             if value != base:
                 key = (format_value(decl, value, lang), format_value(decl, base, lang))
@@ -188,13 +220,21 @@ def _overrides(clause: Clause, spec: AgreementSpec, services: list[Service]) -> 
     return tuple(found)
 
 
-def _values(clause: Clause, spec: AgreementSpec, services: list[Service]) -> dict[str, str]:
+def _value(decl: dict, name: str, service: Service, spec: AgreementSpec, accepted: list = ()):
+    """A parameter's value for one service. Values agreed for this clause win over the agreement's;
+    one for a service over one for all."""
+    agreed = {a.parameter: a.value for a in sorted(accepted, key=lambda a: a.service is not None)
+              if a.parameter and a.service in (None, service.id)}
+    return value_for_service(decl, name, service.classification, service.parameters, {**spec.parameters, **agreed})
+
+
+def _values(clause: Clause, spec: AgreementSpec, services: list[Service], accepted: list = ()) -> dict[str, str]:
     lang = spec.language
     values = {}
     for name, decl in clause.parameters.items():
         by_value: dict[str, list[str]] = {}  # formatted value → services, in the agreement's order
         for s in services:
-            value = value_for_service(decl, name, s.classification, s.parameters, spec.parameters)
+            value = _value(decl, name, s, spec, accepted)
             by_value.setdefault(format_value(decl, value, lang), []).append(s.name[lang])
         if len(by_value) == 1:
             values[name] = next(iter(by_value))

@@ -10,6 +10,7 @@ from pathlib import Path
 from generator.core.errors import Diagnostic, KlausulError, LibraryError, UsageError
 from generator.library.extend import resolve_overrides
 from generator.library.load import KINDS
+from generator.core.model import Acceptance, Fallback
 from generator.core.model import AgreementSpec, Catalog, CatalogItem, Clause, Exclusion, Library, Party, Service, Term
 
 
@@ -88,7 +89,9 @@ def _add(library: Library, kind: str, d: dict, path: str, line: int) -> None:
             obligation=d["obligation"], languages=tuple(d["languages"]), title=d["title"], text=d["text"],
             parameters=d.get("parameters") or {}, applies_to=d.get("applies_to") or {},
             covers=tuple(d.get("covers") or ()), verification=d["verification"], followup=d.get("followup"),
-            path=path, content_hash=content_hash(d), order=d.get("order", 100))
+            path=path, content_hash=content_hash(d), order=d.get("order", 100),
+            fallbacks=tuple(Fallback(f["label"], f["obligation"], f["text"], f.get("parameters") or {})
+                            for f in d.get("fallbacks") or ()))
     elif kind == "service":
         library.services[d["id"]] = Service(
             id=d["id"], type=d["type"], name=d["name"], description=d["description"],
@@ -108,4 +111,5 @@ def _add(library: Library, kind: str, d: dict, path: str, line: int) -> None:
             services=tuple(d["services"]), catalogs=tuple(d["catalogs"]), include=tuple(d.get("include") or ()),
             exclude=tuple(Exclusion(**e) for e in d.get("exclude") or ()),
             parameters=d.get("parameters") or {}, template=d.get("template"), path=path,
-            start_date=d["start_date"].isoformat() if d.get("start_date") else None, line=line)
+            start_date=d["start_date"].isoformat() if d.get("start_date") else None, line=line,
+            accept=tuple(Acceptance(**a) for a in d.get("accept") or ()))

@@ -11,6 +11,7 @@ import cerberus
 from cerberus.errors import BasicErrorHandler
 
 from generator.core.errors import Diagnostic
+from generator.library.fallbacks import acceptance_problems, fallback_problems
 from generator.library.fastschema import conforms
 from generator.library.extend import quiet_unused, resolve_overrides
 from generator.library.hollow import hollow_problems
@@ -237,6 +238,8 @@ class _CrossCheck:
             if missing:
                 self.add(source, ("parameters", name), f"parameter '{name}' is declared but not used in the "
                          f"{'/'.join(missing)} text", "parameter-unused")
+        for path, message, code, line in fallback_problems(source):
+            self.add(source, path, message, code, line=line)
         for i, ref in enumerate(data.get("covers") or []):
             if ref not in self.items:
                 self.add(source, ("covers", i), f"'{ref}' is not an item of any catalog", "unknown-reference")
@@ -337,6 +340,8 @@ class _CrossCheck:
             if role not in roles:
                 self.add(source, ("parties",), f"the parties include no {role}", "missing-party")
         self._overrides(source, data.get("parameters") or {})
+        for path, message, code, line in acceptance_problems(source, self.by_kind["clause"]):
+            self.add(source, path, message, code, line=line)
 
     def _language(self, source: Source, lang: str) -> None:
         """The services and catalogs an agreement names must speak its language."""

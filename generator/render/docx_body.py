@@ -6,6 +6,7 @@ from generator.core.i18n import LABELS, clause_meta, coverage_note
 from generator.core.legal import WORDS
 from generator.core.model import Draft, DraftClause
 from generator.render import wordml as w
+from generator.render.clausemark import frame_mark, wrap
 from generator.render.wordml import TEXT_WIDTH, ListNumbering, cell_text, paragraph, run, table
 
 
@@ -39,7 +40,7 @@ def body(draft: Draft, numbering: ListNumbering) -> str:
     parts = [_parties(draft, h, numbering), _definitions(draft, h), _frame(draft, h, numbering), _services(draft, h)]
     for section in draft.sections:
         parts.append(h.heading(section.title, 1))
-        parts += [_clause(c, h, numbering, draft.language, draft.edition) for c in section.clauses]
+        parts += [_clause(c, h, numbering, draft.language, len(h.entries), draft.edition) for c in section.clauses]
     parts.append(_signatures(draft, h))
     parts += [_ANNEXES.get(a.id, _attachment_annex)(draft, h, a.number) for a in draft.printed_annexes]
     return _contents(h, labels) + "".join(parts)
@@ -54,8 +55,8 @@ def _definitions(draft: Draft, h: _Headings) -> str:
 
 def _frame(draft: Draft, h: _Headings, numbering: ListNumbering) -> str:
     out = [h.heading(WORDS[draft.language]["documents_section"], 1)]
-    for clause in draft.frame:
-        out += [h.heading(clause.title, 2), w.blocks(clause.blocks, numbering)]
+    for index, clause in enumerate(draft.frame):
+        out += [frame_mark(h.heading(clause.title, 2), clause.id, index), w.blocks(clause.blocks, numbering)]
     return "".join(out)
 
 
@@ -103,12 +104,18 @@ def _services(draft: Draft, h: _Headings) -> str:
     return "".join(out)
 
 
-def _clause(clause: DraftClause, h: _Headings, numbering: ListNumbering, lang: str, edition: str = "review") -> str:
+def _clause(clause: DraftClause, h: _Headings, numbering: ListNumbering, lang: str, index: int,
+            edition: str = "review") -> str:
     out = [h.heading(clause.title, 2), w.blocks(clause.blocks, numbering)]
     if edition == "review":  # obligation, verification, follow-up, id and version: our working notes
         out += [paragraph(run(note), "ClauseMeta") for note in clause.overrides]
         out.append(paragraph(run(clause_meta(clause, lang)), "ClauseMeta"))
-    return "".join(out)
+    return wrap("".join(out), clause.id, clause.version, index)
+
+
+def clause_xml(clause: DraftClause, lang: str, edition: str = "review") -> str:
+    """One clause as the body writes it (heading, text, meta line, boundary mark), on its own."""
+    return _clause(clause, _Headings(), ListNumbering(abstract_id=1, next_id=1, bullet_num=1), lang, 0, edition)
 
 
 def _signatures(draft: Draft, h: _Headings) -> str:

@@ -39,6 +39,8 @@ def manifest_properties(draft: Draft) -> list[tuple[str, Value]]:
         ("klausul.agreement", draft.id),
         ("klausul.agreement.version", draft.version),
     ]
+    if getattr(draft, "edition", None):  # which edition the file is, so verify rebuilds the same one
+        props.append(("klausul.edition", draft.edition))
     origin = draft.provenance
     if origin is not None and origin.commit:
         props += [("klausul.commit", origin.commit), ("klausul.dirty", origin.dirty)]

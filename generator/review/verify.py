@@ -11,6 +11,7 @@ from generator.review.gitrev import Repo, Revision, Snapshot, open_at
 from generator.library.open import content_hash
 from generator.library.load import Source
 from generator.review.provenance import Manifest, read_manifest, typed_hash
+from generator.review.textcheck import PartDiff
 
 
 @dataclass(frozen=True)
@@ -43,15 +44,17 @@ class Verification:
     clauses: tuple[ClauseCheck, ...]
     inputs: tuple[InputCheck, ...]
     notes: tuple[str, ...]
+    text: tuple[PartDiff, ...] = ()  # the document's own text against the rebuilt draft
+    text_revision: Revision | None = None  # where the draft was rebuilt from
 
     @property
     def matches(self) -> bool:
-        """Whether the library at the revision would still give this document's clauses and inputs."""
-        return all(c.status == "unchanged" for c in self.clauses + self.inputs)
+        """Whether the library at the revision would still give this document's clauses, inputs and text."""
+        return all(c.status == "unchanged" for c in self.clauses + self.inputs) and not self.text
 
 
-def verify(repo: Repo, file: Path, revision: Revision) -> Verification:
-    """Compare the manifest of `file` with the library at `revision`."""
+def verify(repo: Repo, file: Path, revision: Revision, worktree: bool = False) -> Verification:
+    """Compare the manifest of `file` with the library at `revision`, and its text with the rebuilt draft."""
     manifest = read_manifest(file)
     snapshot = repo.snapshot(revision)
     sources, problems = snapshot.load()
@@ -68,7 +71,29 @@ def verify(repo: Repo, file: Path, revision: Revision) -> Verification:
                   ClauseCheck(c.id, "dropped", c.document_version, c.library_version) for c in checks]
         checks += [ClauseCheck(ident, "added", None, version) for ident, version in selected.items()
                    if ident not in manifest.clauses]
-    return Verification(str(file), manifest, revision, tuple(checks), inputs, tuple(notes))
+    text, text_revision = _text(repo, file, manifest, worktree, notes)
+    return Verification(str(file), manifest, revision, tuple(checks), inputs, tuple(notes), text, text_revision)
+
+
+def _text(repo: Repo, file: Path, manifest: Manifest, worktree: bool, notes: list[str]
+          ) -> tuple[tuple[PartDiff, ...], Revision | None]:
+    """The document's text, part by part, against the draft its manifest describes, rebuilt in memory."""
+    from generator.render.manifest import read_custom_properties
+    from generator.review.docread import read_document
+    from generator.review.rebuild import rebuild, source_revision
+    from generator.review.textcheck import compare
+
+    data = file.read_bytes()
+    where, why = source_revision(repo, manifest, worktree)
+    notes += why
+    try:
+        built = rebuild(repo, manifest.agreement, where, data, str(read_custom_properties(data).get(
+            "klausul.edition") or "") or None)
+    except KlausulError as exc:
+        notes.append(f"the draft cannot be rebuilt {where.where} ({exc}); its text was not compared")
+        return (), None
+    found = compare(read_document(built.docx), read_document(data, str(file)), built.marks)
+    return tuple(found), where
 
 
 def _check(ident: str, version: str, digest: str, source: Source | None) -> ClauseCheck:
@@ -138,7 +163,12 @@ def _selection(repo: Repo, snapshot: Snapshot, manifest: Manifest, notes: list[s
     return {c.id: c.version for c in draft.clauses}, tuple(inputs)
 
 
-def verify_repo(root: Path, file: Path, rev: str) -> Verification:
-    """verify() for the library at `root` and a revision name."""
+def verify_repo(root: Path, file: Path, rev: str, worktree: bool = False) -> Verification:
+    """verify() for the library at `root` and a revision name; a file without manifest is matched by text."""
     repo = Repo(root)
-    return verify(repo, file, repo.resolve(rev))
+    revision = repo.resolve(rev)
+    from generator.review.unmarked import has_manifest, verify_unmarked
+
+    if not has_manifest(file):
+        return verify_unmarked(repo, file, revision)
+    return verify(repo, file, revision, worktree)

@@ -4,8 +4,39 @@ from __future__ import annotations
 
 import json
 
+from generator.review.textcheck import PartDiff
 from generator.review.verify import Verification
 from generator.review.diff_writers import change_line, words_text
+
+def part_label(d: PartDiff) -> str:
+    """How a reader finds the part: "clause 3.1 incident-notification (Title)", "section 2 (Title)", ..."""
+    if d.kind == "clause":
+        return f"clause {d.number or '(new)'} {d.id or ''} ({d.title})".replace("  ", " ")
+    if d.kind == "outside":
+        return f"text outside any clause, after clause {d.where}" if d.where else "text outside any clause"
+    if d.kind == "cover":
+        return "cover page"
+    return f"section {d.number} ({d.title})" if d.number and d.number not in d.title else f"section {d.title}"
+
+
+TEXT_STATUS = {"changed": "changed", "missing": "missing from the file", "added": "not in the draft",
+               "pending": "pending tracked changes", "moved": "moved"}
+
+
+def part_lines(d: PartDiff) -> list[str]:
+    """A text difference: what and where, the word diff, the comments beside it."""
+    if d.status == "moved":
+        return [f"moved: {part_label(d)}, now after {d.where}"]
+    lines = [f"{TEXT_STATUS[d.status]}: {part_label(d)}", f"    {words_text(d.words)}"]
+    return lines + [f"    comment by {c.author}: {c.text}" for c in d.comments]
+
+
+def part_json(d: PartDiff) -> dict:
+    """One text difference as JSON."""
+    return {"kind": d.kind, "number": d.number, "id": d.id, "title": d.title, "status": d.status,
+            "where": d.where or None, "words": [list(s) for s in d.words],
+            "comments": [{"author": c.author, "text": c.text} for c in d.comments]}
+
 
 STATUS = {"unchanged": "unchanged", "changed": "changed", "removed": "removed from the library",
           "added": "would now be included", "dropped": "no longer selected for this agreement"}
@@ -31,6 +62,10 @@ def render_text(result: Verification) -> str:
     for i in result.inputs:
         if i.status != "unchanged":
             lines.append(f"  {i.status:<9} {i.kind} {i.id}")
+    if result.text_revision is not None:
+        lines.append(f"text compared with the draft rebuilt {result.text_revision.where}:"
+                     + ("" if result.text else " every section, clause and annex matches"))
+    lines += [f"  {line}" for d in result.text for line in part_lines(d)]
     lines += [f"  note: {n}" for n in result.notes]
     lines.append(_verdict(result))
     return "\n".join(lines) + "\n"
@@ -44,6 +79,7 @@ def _verdict(result: Verification) -> str:
         counts[c.status] = counts.get(c.status, 0) + 1
     inputs = sum(i.status != "unchanged" for i in result.inputs)
     parts = [f"{n} {s}" for s, n in counts.items() if s != "unchanged"]
+    parts += [f"{len(result.text)} text difference(s)"] if result.text else []
     parts += [f"{inputs} input(s) changed"] if inputs else []
     return f"the file does not match the library {result.revision.where}: {', '.join(parts)}"
 
@@ -62,6 +98,7 @@ def render_json(result: Verification) -> str:
                                   "words": [list(s) for s in ch.words] or None} for ch in c.changes]}
                     for c in result.clauses],
         "inputs": [{"kind": i.kind, "id": i.id, "status": i.status} for i in result.inputs],
+        "text": [part_json(d) for d in result.text],
         "notes": list(result.notes),
     }, ensure_ascii=False, indent=2, default=str) + "\n"
 
