@@ -66,7 +66,7 @@ def _template(library: Library, agreement_id: str, override: Path | None) -> tup
         raise OutputError(f"{path}: cannot read the template ({exc.strerror})") from None
 
 
-def render_one(library: Library, agreement_id: str, fmt: str) -> tuple[Draft, bytes]:
+def render_one(library: Library, agreement_id: str, fmt: str, **writer_options) -> tuple[Draft, bytes]:
     """One agreement in one writer's format (requirement lists and follow-up plans)."""
     draft = _assembled(library, agreement_id, stamped=fmt.endswith("docx"))
     if fmt.startswith("followup.") and draft.start_date is None:
@@ -74,7 +74,7 @@ def render_one(library: Library, agreement_id: str, fmt: str) -> tuple[Draft, by
         raise BuildError(f"agreement '{agreement_id}' has no start date", [Diagnostic(
             spec.path, spec.line, "start_date", "the follow-up plan counts its first due dates from the "
             "agreement's start date; add one, e.g. 'start_date: 2027-01-01'", "missing-start-date")])
-    options = {}
+    options = dict(writer_options)  # e.g. a workbook's sheet password
     if fmt.endswith(".docx"):
         template_bytes, template_name = _template(library, agreement_id, None)
         options = {"template": template_bytes, "template_name": template_name}

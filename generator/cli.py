@@ -132,9 +132,41 @@ def _one_output(formats: list[str], where: str):
 
 @export.command()
 @_one_output(["xlsx", "csv", "docx"], "csv to stdout, xlsx/docx to output/AGREEMENT.requirements.*")
-def requirements(root: Path, agreement: str, fmt: str, output: Path | None) -> None:
+@click.option("--password", help="Protect the workbook's sheets with this password  [default: protected "
+              "without a password]")
+def requirements(root: Path, agreement: str, fmt: str, output: Path | None, password: str | None) -> None:
     """The requirement list of AGREEMENT for a tender or supplier dialogue."""
-    _render_one(root, agreement, f"requirements.{fmt}", output)
+    if password is not None and fmt != "xlsx":
+        from generator.core.errors import UsageError
+
+        raise UsageError("--password protects the sheets of a workbook; it needs --format xlsx")
+    _render_one(root, agreement, f"requirements.{fmt}", output, password=password)
+
+
+@cli.group(name="import")
+def import_() -> None:
+    """Read material returned from outside back into Klausul (procurement)."""
+
+
+@import_.command()
+@click.argument("agreement")
+@click.argument("file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["md", "json", "xlsx"]), default="md", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="File to write  [default: md/json to stdout, xlsx to output/AGREEMENT.compliance.xlsx]")
+@click.pass_obj
+def answers(root: Path, agreement: str, file: Path, fmt: str, output: Path | None) -> None:
+    """A bidder's answers in FILE (AGREEMENT's returned requirement workbook) as a compliance report;
+    exit 1 when a mandatory requirement is not met."""
+    from generator.draft.assemble import assemble
+    from generator.library.open import open_library
+    from generator.report import deliver
+    from generator.review.answers import compliance
+    from generator.review.answers_writers import WRITERS
+
+    result = compliance(assemble(open_library(root)[0], agreement), file)
+    deliver(WRITERS[fmt](result), output, root / "output" / f"{agreement}.compliance.xlsx", text=fmt != "xlsx")
+    click.get_current_context().exit(0 if result.met else EXIT_PROBLEMS)
 
 
 @cli.command()
@@ -144,14 +176,14 @@ def followup(root: Path, agreement: str, fmt: str, output: Path | None) -> None:
     _render_one(root, agreement, f"followup.{fmt}", output)
 
 
-def _render_one(root: Path, agreement: str, fmt: str, output: Path | None) -> None:
+def _render_one(root: Path, agreement: str, fmt: str, output: Path | None, **options) -> None:
     from generator.build import render_one
     from generator.library.open import open_library
     from generator.render import WRITERS
     from generator.report import deliver
 
     library, _warnings = open_library(root)
-    _draft, data = render_one(library, agreement, fmt)
+    _draft, data = render_one(library, agreement, fmt, **{k: v for k, v in options.items() if v is not None})
     suffix = WRITERS[fmt][0]
     deliver(data, output, root / "output" / f"{agreement}{suffix}", text=suffix.rsplit(".", 1)[1] in ("csv", "md", "ics"))
 

@@ -23,27 +23,32 @@ def _draft(root, agreement="pilot"):
 
 
 def test_requirement_workbook_reads_back_with_every_clause(library, klausul, tmp_path):
+    from generator.draft.requirements import requirements
+
     out = tmp_path / "req.xlsx"
     result = klausul(library, "export", "requirements", "pilot", "-o", str(out))
     assert result.exit_code == 0, result.stderr
     draft = _draft(library)
+    units = requirements(draft)
     wb = openpyxl.load_workbook(out)
     assert wb.sheetnames == ["Overview", "Requirement list"]
     ws = wb["Requirement list"]
-    assert ws.freeze_panes == "A2"
-    assert ws.auto_filter.ref == f"A1:I{len(draft.clauses) + 1}"
+    assert ws.freeze_panes == "B2"
+    assert ws.auto_filter.ref == f"A1:K{len(units) + 1}"
     header = [c.value for c in ws[1]]
-    assert header[:5] == ["No.", "Category", "Title", "Requirement", "Obligation"]
+    assert header[:4] == ["No.", "Heading", "Requirement", "Shall/Should"]
     rows = [dict(zip(header, (c.value for c in row))) for row in ws.iter_rows(min_row=2)]
-    assert [r["Clause"] for r in rows] == [f"{c.id}@{c.version}" for c in draft.clauses]
+    idents = [r["Internal identity (do not change)"].split("|")[2] for r in rows]
+    assert [i.split("/")[0] for i in idents if "/" not in i or i.endswith("/a")] == \
+        [f"{c.id}@{c.version}" for c in draft.clauses]
     assert [r["No."] for r in rows] == ["5.1", "6.1", "7.1"]
     shall = sum(c.obligation == "shall" for c in draft.clauses)
-    assert sum(r["Obligation"] == "Mandatory (shall)" for r in rows) == shall
-    assert sum(r["Obligation"] == "Recommended (should)" for r in rows) == len(rows) - shall
-    beta = next(r for r in rows if r["Clause"].startswith("beta@"))
+    assert sum(r["Shall/Should"] == "Shall" for r in rows) == shall
+    assert sum(r["Shall/Should"] == "Should" for r in rows) == len(rows) - shall
+    beta = rows[idents.index("beta@1.0.0")]
     assert "8\u00a0hours" in beta["Requirement"] and "{{" not in "".join(r["Requirement"] for r in rows)
-    assert all(ws.cell(2, col).alignment.wrap_text for col in range(1, 10))
-    assert ws.column_dimensions["D"].width > ws.column_dimensions["A"].width
+    assert all(ws.cell(2, col).alignment.wrap_text for col in range(1, 12))
+    assert ws.column_dimensions["C"].width > ws.column_dimensions["A"].width
     facts = {row[0].value: row[1].value for row in wb["Overview"].iter_rows(min_row=3) if row[0].value}
     assert facts["Agreement id"] == "pilot" and facts["Requirements"] == str(len(rows))
     assert facts["Mandatory (shall)"] == str(shall)
@@ -68,7 +73,7 @@ def test_spreadsheet_keeps_formula_like_text_as_text(library, klausul, tmp_path)
     out = tmp_path / "req.xlsx"
     assert klausul(library, "export", "requirements", "pilot", "-o", str(out)).exit_code == 0
     ws = openpyxl.load_workbook(out)["Requirement list"]
-    cell = next(c for c in ws["F"] if c.value == "=SUM(A1:A2)")
+    cell = next(c for c in ws["G"] if str(c.value).startswith("=SUM(A1:A2)\n"))
     assert cell.data_type == "s"
 
 
@@ -167,11 +172,12 @@ def test_every_sample_exports_its_requirements_and_a_calendar(agreement, klausul
     wb = openpyxl.load_workbook(out)
     sheet = wb[wb.sheetnames[1]]
     rows = list(sheet.iter_rows(min_row=2, values_only=True))
-    assert len(rows) == len(draft.clauses)
-    labels = [r[4] for r in rows]
-    shall = sum(c.obligation == "shall" for c in draft.clauses)
-    assert sum("ska" in label.lower() or "shall" in label.lower() for label in labels) == shall
-    assert sum("bör" in label.lower() or "should" in label.lower() for label in labels) == len(rows) - shall
+    clause_of = [r[10].split("|")[2].split("/")[0].split("@")[0] for r in rows]
+    assert list(dict.fromkeys(clause_of)) == [c.id for c in draft.clauses]
+    obligation = {c.id: c.obligation for c in draft.clauses}
+    labels = [r[3] for r in rows]
+    assert [{"ska": "shall", "shall": "shall", "bör": "should", "should": "should"}[x.lower()] for x in labels] == \
+        [obligation[c] for c in clause_of]
 
     result = klausul(REPO, "followup", agreement, "--format", "ics")
     events = Calendar.from_ical(result.stdout_bytes).walk("VEVENT")

@@ -54,6 +54,7 @@ class Clause:
     content_hash: str
     order: int = 100
     fallbacks: tuple[Fallback, ...] = ()
+    tender_evidence: dict[str, str] | None = None  # what a bidder submits with the tender, per language
 
 
 @dataclass(frozen=True)
@@ -206,6 +207,7 @@ class Paragraph:
 class ListBlock:
     ordered: bool
     items: tuple[tuple["Block", ...], ...]
+    start: int = 1  # the first item's number; a requirement split inside a list continues its numbering
 
 
 @dataclass(frozen=True)
@@ -258,6 +260,7 @@ class DraftClause:
     followup_by: str = "supplier"
     overrides: tuple[str, ...] = ()  # values set away from the classification default, as the review edition shows them
     fallback: int | None = None  # the accepted fallback wording (1-based) the text is, if any
+    tender_evidence: str | None = None  # what a bidder submits with the tender (procurement)
 
 
 @dataclass(frozen=True)

@@ -171,9 +171,7 @@ def _draft_clause(clause: Clause, spec: AgreementSpec, services: list[Service], 
         raise BuildError(f"{clause.path}: clause '{clause.id}': placeholder '{{{{ {exc.args[0]} }}}}' "
                          f"has no value") from None
     if len(selected) < len(services):  # say which services a clause binds when it is not all of them
-        names = join_words([s.name[lang] for s in selected], lang)
-        blocks = (Paragraph((Styled("emphasis", (Text(LABELS[lang]["applies_to"].format(services=names)),)),)),
-                  *blocks)
+        blocks = (applies_note([s.name[lang] for s in selected], lang), *blocks)
     followup = clause.followup or {}
     return DraftClause(
         id=clause.id, version=clause.version, status=clause.status, category=clause.category,
@@ -187,6 +185,7 @@ def _draft_clause(clause: Clause, spec: AgreementSpec, services: list[Service], 
         followup_every=followup.get("frequency"), followup_by=followup.get("by", "supplier"),
         overrides=_overrides(clause, spec, selected),
         fallback=fallback,
+        tender_evidence=clause.tender_evidence[lang] if clause.tender_evidence else None,
     )
 
 
@@ -226,6 +225,12 @@ def _value(decl: dict, name: str, service: Service, spec: AgreementSpec, accepte
     agreed = {a.parameter: a.value for a in sorted(accepted, key=lambda a: a.service is not None)
               if a.parameter and a.service in (None, service.id)}
     return value_for_service(decl, name, service.classification, service.parameters, {**spec.parameters, **agreed})
+
+
+def applies_note(names: list[str], lang: str) -> Paragraph:
+    """The first paragraph of a clause that binds only some services: 'Punkten gäller A och B.'"""
+    sentence = LABELS[lang]["applies_to"].format(services=join_words(names, lang))
+    return Paragraph((Styled("emphasis", (Text(sentence),)),))
 
 
 def _values(clause: Clause, spec: AgreementSpec, services: list[Service], accepted: list = ()) -> dict[str, str]:

@@ -218,7 +218,7 @@ def blocks_text(blocks: tuple[Block, ...], indent: str = "") -> str:
         if isinstance(block, Paragraph):
             out.append(indent + plain_text(block.inlines))
         elif isinstance(block, ListBlock):
-            for n, item in enumerate(block.items, 1):
+            for n, item in enumerate(block.items, block.start):
                 marker = f"{n}. " if block.ordered else "\u2013 "
                 text = blocks_text(item, indent + " " * len(marker))
                 out.append(indent + marker + text[len(indent) + len(marker):])

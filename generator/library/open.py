@@ -91,7 +91,8 @@ def _add(library: Library, kind: str, d: dict, path: str, line: int) -> None:
             covers=tuple(d.get("covers") or ()), verification=d["verification"], followup=d.get("followup"),
             path=path, content_hash=content_hash(d), order=d.get("order", 100),
             fallbacks=tuple(Fallback(f["label"], f["obligation"], f["text"], f.get("parameters") or {})
-                            for f in d.get("fallbacks") or ()))
+                            for f in d.get("fallbacks") or ()),
+            tender_evidence=d.get("tender_evidence"))
     elif kind == "service":
         library.services[d["id"]] = Service(
             id=d["id"], type=d["type"], name=d["name"], description=d["description"],

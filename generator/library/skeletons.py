@@ -53,6 +53,9 @@ verification:
 #   kpi: {{sv: Andel åtgärdade inom tid, en: Share remedied in time}}
 #   frequency: monthly              # klausul list frequencies
 #   forum: security-forum           # klausul list forums
+# tender_evidence:                  # what a bidder submits with the tender (the requirement workbook)
+#   sv: En beskrivning av rutinen för sårbarhetshantering.
+#   en: A description of the vulnerability management procedure.
 """
 
 

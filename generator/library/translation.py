@@ -8,17 +8,20 @@ import json
 import re
 
 LOCALIZED = (("title",), ("text",), ("verification",), ("followup", "kpi"))
+# Localized texts added later: hashed only when a clause has them, so earlier acknowledgements hold.
+LATER_LOCALIZED = (("tender_evidence",),)
 _LINE = re.compile(r"^translation_checked:.*$", re.MULTILINE)
 
 
 def translation_hash(data: dict) -> str:
     """12 hex digits over the clause's localized texts in every language."""
     texts = []
-    for path in LOCALIZED:
+    for path in LOCALIZED + LATER_LOCALIZED:
         value = data
         for step in path:
             value = value.get(step) if isinstance(value, dict) else None
-        texts.append(value)
+        if value is not None or path in LOCALIZED:
+            texts.append(value)
     canonical = json.dumps(texts, sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:12]
 

@@ -18,6 +18,7 @@ from generator.library.hollow import hollow_problems
 from generator.library.load import Source
 from generator.library.parameters import declaration_problems, value_problem
 from generator.core.placeholders import REFERENCE_PREFIX, scan
+from generator.core.rowfit import MAX_LINES, too_tall
 from generator.library.schema import schema
 
 # Characters XML 1.0 cannot carry, and the two the Markdown reader reserves for placeholders.
@@ -230,6 +231,7 @@ class _CrossCheck:
         languages = data["languages"]
         params = data.get("parameters") or {}
         self._translations(source, languages)
+        self._workbook_row(source, languages)
         used_by_lang = {lang: self._placeholders(source, lang, params) for lang in languages
                         if lang in data["text"]}
         for name, decl in params.items():
@@ -253,6 +255,8 @@ class _CrossCheck:
         localized = [("title",), ("text",), ("verification",)]
         if "followup" in data:
             localized.append(("followup", "kpi"))
+        if "tender_evidence" in data:
+            localized.append(("tender_evidence",))
         localized += [("parameters", n, "label") for n in data.get("parameters") or {}]
         localized += [("parameters", n, "choices", c) for n, d in (data.get("parameters") or {}).items()
                       for c in d.get("choices") or {}]
@@ -268,6 +272,19 @@ class _CrossCheck:
                 if lang not in languages:
                     self.add(source, path + (lang,), f"'{lang}' text but `languages` does not declare {lang}",
                              "undeclared-language")
+
+    def _workbook_row(self, source: Source, languages: list[str]) -> None:
+        """A warning where the requirement workbook could not show a clause-level text in one row."""
+        data = source.data
+        kpi = ((data.get("followup") or {}).get("kpi")) or {}
+        for lang in languages:
+            # the verification cell also names the follow-up, its frequency and forum (about 60 characters)
+            verified = data["verification"].get(lang, "") + (f"\n{kpi[lang]} {'x' * 60}" if lang in kpi else "")
+            for which, needed, width in too_tall(data["title"].get(lang, ""),
+                                                 (data.get("tender_evidence") or {}).get(lang, ""), verified):
+                self.add(source, (which, lang), f"too long for one row of the requirement workbook ({needed} "
+                         f"lines at {width} characters; Excel shows at most {MAX_LINES})", "too-long-for-row",
+                         severity="warning")
 
     def _placeholders(self, source: Source, lang: str, params: dict) -> set[str]:
         text = source.data["text"][lang]

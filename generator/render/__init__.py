@@ -42,7 +42,7 @@ WRITERS: dict[str, tuple[str, Callable[..., bytes]]] = {
     "coverage.md": (".coverage.md", _text("coverage", "render_coverage_md")),
     "coverage.csv": (".coverage.csv", _text("coverage", "render_coverage_csv")),
     "requirements.csv": (".requirements.csv", _text("requirements", "render_requirements_csv")),
-    "requirements.xlsx": (".requirements.xlsx", _binary("requirements", "render_requirements_xlsx")),
+    "requirements.xlsx": (".requirements.xlsx", _binary("requirements", "render_requirements_xlsx", template=True)),
     "requirements.docx": (".requirements.docx", _binary("requirements", "render_requirements_docx", template=True)),
     "followup.md": (".followup.md", _text("followup", "render_followup_md")),
     "followup.csv": (".followup.csv", _text("followup", "render_followup_csv")),

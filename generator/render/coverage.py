@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 
 from generator.core.i18n import LABELS
+from generator.render.csvsafe import safe_writer
 from generator.core.model import Draft
 from generator.render.markdown import coverage_lines, escape
 
@@ -33,7 +33,7 @@ def render_coverage_json(draft: Draft) -> str:
 def render_coverage_csv(draft: Draft) -> str:
     """One row per catalog item."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = safe_writer(out)
     writer.writerow(["agreement", "catalog", "item", "title", "reference", "status", "clauses", "partial", "reason"])
     for cat in draft.coverage:
         for i in cat.items:

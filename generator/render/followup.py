@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 
 from generator.draft.followup import MONTHS
 from generator.core.i18n import LABELS
+from generator.render.csvsafe import safe_writer
 from generator.core.model import Draft, FollowupItem
 from generator.render.markdown import escape, followup_lines
 from generator.render.plan import COLUMNS, plan_intro, plan_row
@@ -21,7 +21,7 @@ def render_followup_md(draft: Draft) -> str:
 def render_followup_csv(draft: Draft) -> str:
     """One row per follow-up duty, with stable English column names."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = safe_writer(out)
     writer.writerow(["agreement", "clause_no", "clause", "title", "what", "evidence", "by", "forum",
                      "frequency", "first_due"])
     for i in draft.followup:

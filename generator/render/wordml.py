@@ -29,10 +29,13 @@ class ListNumbering:
     next_id: int
     bullet_num: int
     created: list[int] = field(default_factory=list)
+    starts: dict[int, int] = field(default_factory=dict)  # list instances that do not start at 1
 
-    def new_ordered(self) -> int:
-        """A new list instance of the ordered-list definition."""
+    def new_ordered(self, start: int = 1) -> int:
+        """A new list instance of the ordered-list definition, counting from `start`."""
         self.created.append(self.next_id)
+        if start != 1:
+            self.starts[self.next_id] = start
         self.next_id += 1
         return self.created[-1]
 
@@ -40,7 +43,7 @@ class ListNumbering:
         """The w:num elements to append to numbering.xml."""
         return "".join(
             f'<w:num w:numId="{n}"><w:abstractNumId w:val="{self.abstract_id}"/>'
-            f'<w:lvlOverride w:ilvl="0"><w:startOverride w:val="1"/></w:lvlOverride></w:num>'
+            f'<w:lvlOverride w:ilvl="0"><w:startOverride w:val="{self.starts.get(n, 1)}"/></w:lvlOverride></w:num>'
             for n in self.created)
 
 
@@ -106,7 +109,7 @@ def _list(block: ListBlock, numbering: ListNumbering, level: int, ordered_num: i
     # A nested ordered list continues its parent's list instance one level down, which Word
     # restarts at every parent item; a top-level ordered list gets an instance of its own.
     if block.ordered:
-        num_id = ordered_num if ordered_num is not None and level > 0 else numbering.new_ordered()
+        num_id = ordered_num if ordered_num is not None and level > 0 else numbering.new_ordered(block.start)
         style, inner_ordered = "ListNumber", num_id
     else:
         num_id, style, inner_ordered = numbering.bullet_num, "ListBullet", ordered_num

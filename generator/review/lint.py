@@ -21,7 +21,7 @@ from generator.library.translation import acknowledged
 from generator.library.validate import key_path
 
 LAYOUT_ONLY = ("version", "order", "translation_checked")  # keys whose change alone needs no new version
-LOCALIZED = (("title",), ("text",), ("verification",), ("followup", "kpi"))
+LOCALIZED = (("title",), ("text",), ("verification",), ("followup", "kpi"), ("tender_evidence",))
 
 
 @dataclass(frozen=True)
