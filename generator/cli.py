@@ -90,22 +90,25 @@ def validate(root: Path, fmt: str, strict: bool) -> None:
 @cli.command()
 @click.argument("agreement", shell_complete=_complete_ids("agreements"))
 @click.option("--format", "fmt", type=click.Choice(["md", "json", "csv"]), default="md", show_default=True)
-@click.option("--strict", is_flag=True, help="Exit 1 when any catalog item is a gap or partly covered "
-              "without a stated reason.")
+@click.option("--strict", is_flag=True, help="Exit 1 when any catalog item is a gap, inadequate (a value "
+              "fails the item's rule) or partly covered without a stated reason.")
 @click.pass_obj
 def coverage(root: Path, agreement: str, fmt: str, strict: bool) -> None:
     """Print the coverage checklist of AGREEMENT."""
     from generator.draft.assemble import assemble
     from generator.library.open import open_library
     from generator.render import render
+    from generator.report import unresolved_lines
 
     library, _warnings = open_library(root)
     draft = assemble(library, agreement)
     click.echo(render(f"coverage.{fmt}", draft).decode("utf-8"), nl=False)
     open_items = [f"{cat.id}:{i.id}" for cat in draft.coverage for i in cat.items if i.unresolved()]
     if strict and open_items:
-        click.echo(f"{agreement}: {len(open_items)} catalog item(s) are gaps or only partly covered: "
+        click.echo(f"{agreement}: {len(open_items)} catalog item(s) are gaps, inadequate or only partly covered: "
                    f"{', '.join(open_items)}", err=True)
+        for line in unresolved_lines(draft):  # per service: which value fails which rule, or what is missing
+            click.echo(line, err=True)
         click.get_current_context().exit(EXIT_PROBLEMS)
 
 
@@ -330,6 +333,11 @@ def diff(root: Path, revisions: tuple[str, ...], fmt: str, agreement: str | None
     tty = output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     colored = fmt == "text" and (color == "always" or (color == "auto" and tty))
     text = WRITERS[fmt](result, color=colored) if fmt == "text" else WRITERS[fmt](result)
+    if fmt == "md":  # the pull-request comment says what the change does to each agreement
+        from generator.review.consequences import consequences_revisions
+        from generator.review.diff_writers import render_md
+
+        text = render_md(result, consequences_revisions(_library_root(root, new), old, new))
     if output is None:
         click.echo(text, nl=False, color=colored or None)  # click would strip colours from a pipe
     else:

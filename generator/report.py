@@ -129,7 +129,14 @@ class BatchReport:
 def _summary(catalog: CatalogCoverage) -> str:
     counts = catalog.summary()
     partial = f", {counts['partial']} partly" if counts["partial"] else ""
-    return f"{catalog.id} {counts['covered']}/{len(catalog.items)} covered{partial}"
+    inadequate = f", {counts['inadequate']} inadequate" if counts["inadequate"] else ""
+    return f"{catalog.id} {counts['covered']}/{len(catalog.items)} covered{partial}{inadequate}"
+
+
+def unresolved_lines(draft) -> list[str]:
+    """`  catalog:item [service]: status: reason` for every service that `coverage --strict` refuses."""
+    return [f"  {cat.id}:{i.id} [{s.service}]: {s.status}" + (f": {s.reason}" if s.reason else "")
+            for cat in draft.coverage for i in cat.items for s in i.services if not s.accepted]
 
 
 def deliver(data: bytes, output: Path | None, default: Path, text: bool) -> None:

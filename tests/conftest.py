@@ -46,3 +46,21 @@ def klausul():
         return runner.invoke(cli, ["--root", str(root), *args], catch_exceptions=False)
 
     return run
+
+
+@pytest.fixture
+def shipped_copy(tmp_path: Path) -> Path:
+    """A writable copy of the shipped library (clauses, services, catalogs, agreements)."""
+    root = tmp_path / "shipped"
+    for folder in ("clauses", "services", "catalogs", "agreements"):
+        shutil.copytree(REPO / folder, root / folder)
+    return root
+
+
+def edit_yaml(path: Path, change) -> None:
+    """Load a library file, let `change` edit the data, write it back (comments are not kept)."""
+    import yaml
+
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    change(data)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")

@@ -97,12 +97,15 @@ def test_swedish_values_and_choice_labels(library):
 
 def test_exclusions_and_coverage(library):
     (mini,) = _draft(library).coverage
-    assert mini.summary() == {"covered": 3, "partial": 1, "excluded": 1, "gap": 0}
+    assert mini.summary() == {"covered": 3, "partial": 1, "inadequate": 0, "excluded": 1, "gap": 0}
     d = next(i for i in mini.items if i.id == "D")
     assert (d.status, d.reason, d.clauses) == ("excluded", "Exit terms are in the main agreement.", ())
     (gaps,) = _draft(library, "gaps").coverage
-    assert {i.id: i.status for i in gaps.items} == {"A": "covered", "B": "gap", "C": "gap", "D": "covered",
+    # gaps has only the workplace: B (hosting) and C (personal data) concern none of its services
+    assert {i.id: i.status for i in gaps.items} == {"A": "covered", "B": "excluded", "C": "excluded", "D": "covered",
                                                    "E": "partial"}
+    assert {i.id: i.reason for i in gaps.items if i.id in "BC"} == {
+        "B": "Kravet gäller ingen av avtalets tjänster.", "C": "Kravet gäller ingen av avtalets tjänster."}
 
 
 def test_partial_coverage_is_its_own_status_until_a_full_clause_comes_in(library):

@@ -27,7 +27,7 @@ def test_build_writes_draft_and_checklists(library, klausul, tmp_path):
                                                        "pilot.coverage.md", "pilot.docx"]
     report = json.loads((out / "pilot.coverage.json").read_text(encoding="utf-8"))
     assert report["agreement"] == "pilot" and report["language"] == "en"
-    assert report["catalogs"][0]["summary"] == {"covered": 3, "partial": 1, "excluded": 1, "gap": 0}
+    assert report["catalogs"][0]["summary"] == {"covered": 3, "partial": 1, "inadequate": 0, "excluded": 1, "gap": 0}
     assert "mini 3/5 covered, 1 partly" in result.stdout
 
 
@@ -110,9 +110,10 @@ def test_coverage_formats(library, klausul, fmt):
             "covered", "covered", "covered", "excluded", "partial"]
     elif fmt == "csv":
         rows = list(csv.DictReader(io.StringIO(result.stdout)))
-        assert [(r["item"], r["status"]) for r in rows] == [("A", "covered"), ("B", "covered"),
-                                                            ("C", "covered"), ("D", "excluded"),
-                                                            ("E", "partial")]
+        # one row per item and service the item concerns: B (hosting) and C (personal data) only the hall
+        assert [(r["item"], r["service"], r["service_status"]) for r in rows] == [
+            ("A", "desk", "covered"), ("A", "hall", "covered"), ("B", "hall", "covered"), ("C", "hall", "covered"),
+            ("D", "desk", "excluded"), ("D", "hall", "excluded"), ("E", "desk", "partial"), ("E", "hall", "partial")]
     else:
         assert "| D | Draft | Test 4 | Excluded | Exit terms are in the main agreement. |" in result.stdout
 
@@ -122,7 +123,8 @@ def test_coverage_strict_fails_on_gaps_and_unexplained_partial_coverage(library,
     assert klausul(library, "coverage", "pilot", "--strict").exit_code == 0
     result = klausul(library, "coverage", "gaps", "--strict")
     assert result.exit_code == 1
-    assert "3 catalog item(s) are gaps or only partly covered: mini:B, mini:C, mini:E" in result.stderr
+    assert "1 catalog item(s) are gaps, inadequate or only partly covered: mini:E" in result.stderr
+    assert "mini:E [desk]: partial" in result.stderr
 
 
 def test_unknown_agreement_is_a_usage_error(library, klausul):

@@ -259,9 +259,83 @@ def format_quantity(value: int | float, unit: str | None, lang: str) -> str:
     return f"{number}\u00a0{singular if value == 1 else plural}"
 
 
+WORST_FIRST = ("gap", "inadequate", "partial", "excluded", "covered")
+
+
 def coverage_note(item, lang: str, numbers: dict[str, str] | None = None) -> str:
     """The 'clauses / reason' cell of a checklist row: covering clauses (by their number in the
-    draft when `numbers` maps ids to them), partial ones marked, then any reason."""
+    draft when `numbers` maps ids to them), partial ones marked, the status per service where the
+    services differ, then the reasons; and a mark when the item's wording is not yet verified."""
     numbers = numbers or {}
-    names = [numbers.get(c, c) + (f" ({LABELS[lang]['in_part']})" if c in item.partial else "") for c in item.clauses]
-    return " \u2013 ".join(part for part in (", ".join(names), item.reason or "") if part)
+    labels = LABELS[lang]
+    names = [numbers.get(c, c) + (f" ({labels['in_part']})" if c in item.partial else "") for c in item.clauses]
+    per_service = labels["only_for"].format(services=join_words(list(item.only_for), lang)) if item.only_for else ""
+    if item.differs():
+        groups: dict[str, list[str]] = {}
+        for s in item.services:
+            groups.setdefault(s.status, []).append(s.name)
+        per_service = "; ".join(labels["status_for"].format(status=labels[status].lower(), services=join_words(n, lang))
+                                for status, n in sorted(groups.items(), key=lambda g: WORST_FIRST.index(g[0])))
+    reasons = item.reason or ""
+    met = dict.fromkeys(f"{c.label} {c.threshold}" for s in item.services if s.status == "covered"
+                        for c in s.checks if c.ok)  # what "covered" was checked against
+    rules = labels["rules_met"].format(rules="; ".join(met)) if met else ""
+    verify = f"({labels['verify_note']})" if getattr(item, "verify", False) else ""
+    return " \u2013 ".join(part for part in (", ".join(names), per_service, reasons, rules, verify) if part)
+
+
+# Words of the adequacy checks (coverage per service, value rules, disclosure of overrides and of
+# catalog items not yet verified), kept in one place.
+LABELS["sv"].update({
+    "coverage_intro": "För varje krav i de kataloger avtalet prövas mot, och för varje tjänst kravet gäller, "
+                      "visas om det täcks av en klausul vars värden uppfyller kravets regler, täcks endast "
+                      "delvis, är otillräckligt (en klausul gäller men ett värde uppfyller inte regeln), har "
+                      "undantagits med angivet skäl eller saknar täckning. Kravet visar det svagaste utfallet "
+                      "bland tjänsterna och, där de skiljer sig, vilka tjänster som avses.",
+    "inadequate": "Otillräckligt",
+    "summary": "{covered} täckta, {partial} delvis täckta, {inadequate} otillräckliga, {excluded} undantagna, "
+               "{gap} luckor",
+    "status_for": "{status} för {services}",
+    "rules_met": "värdena uppfyller: {rules}",
+    "only_for": "gäller {services}",
+    "verify_note": "lydelsen ej bekräftad mot primärkällan",
+    "overrides": "Värden som avviker från informationsklassningen",
+    "overrides_intro": "Följande värden har satts i avtalet eller i en tjänstebeskrivning och följer inte av "
+                       "informationsklassningen.",
+    "no_overrides": "Alla värden i avtalet följer av informationsklassningen.",
+    "parameter": "Parameter", "classification_gives": "Klassningen ger", "set_in": "Satt i",
+    "set_in_service": "tjänstebeskrivningen", "set_in_agreement": "avtalet",
+    "verify_items": "Krav vars lydelse inte har bekräftats mot primärkällan",
+    "verify_intro": "Kravens rubrik och text är våra egna sammanfattningar; för dessa krav har lydelsen ännu "
+                    "inte jämförts med den officiella texten.",
+    "services_overridden": "Följande värden har dock avtalats särskilt och följer inte av klassningen: {values}.",
+    "override_value": "{label} {value} {services}",
+    "override_for": "för {services} (klassningen ger {baseline})",
+})
+LABELS["en"].update({
+    "coverage_intro": "For every requirement of the catalogs this agreement is checked against, and for every "
+                      "service it concerns, the table shows whether a clause covers it with values that meet "
+                      "the requirement's rules, covers it only in part, is inadequate (a clause applies but a "
+                      "value fails the rule), it was excluded for the stated reason, or it is a gap. Each "
+                      "requirement shows the weakest result among the services and, where they differ, "
+                      "which services it concerns.",
+    "inadequate": "Inadequate",
+    "summary": "{covered} covered, {partial} partly covered, {inadequate} inadequate, {excluded} excluded, {gap} gaps",
+    "status_for": "{status} for {services}",
+    "rules_met": "values meet: {rules}",
+    "only_for": "concerns {services}",
+    "verify_note": "wording not confirmed against the primary text",
+    "overrides": "Values set away from the information classification",
+    "overrides_intro": "The following values were set in the agreement or in a service description and do not "
+                       "follow from the information classification.",
+    "no_overrides": "Every value of the agreement follows from the information classification.",
+    "parameter": "Parameter", "classification_gives": "Classification gives", "set_in": "Set in",
+    "set_in_service": "service description", "set_in_agreement": "agreement",
+    "verify_items": "Items whose wording is not confirmed against the primary text",
+    "verify_intro": "Item titles and texts are our own paraphrases; for these items the wording has not yet "
+                    "been compared with the official text.",
+    "services_overridden": "The following values, however, were agreed separately and do not follow from the "
+                           "classification: {values}.",
+    "override_value": "{label} {value} {services}",
+    "override_for": "for {services} (the classification gives {baseline})",
+})

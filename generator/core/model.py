@@ -85,15 +85,33 @@ class Service:
 
 
 @dataclass(frozen=True)
+class ValueRule:
+    """What a catalog item demands of a value: `parameter` (or any parameter of `role`) `op` `value` `unit`."""
+
+    op: str  # <= < >= > == in
+    value: Any  # a number, or for `in` the allowed choices
+    source: str | dict[str, str]  # the article, control or audit point the threshold comes from; per language
+    basis: str  # law | standard | own (our own judgement)
+    parameter: str | None = None
+    role: str | None = None
+    unit: str | None = None
+    min_level: dict[str, int] = field(default_factory=dict)  # the classification levels it applies to
+    max_level: dict[str, int] = field(default_factory=dict)
+    line: int = 0  # in the catalog file
+
+
+@dataclass(frozen=True)
 class CatalogItem:
     """One requirement of a catalog, paraphrased in our own words."""
 
     id: str
     title: dict[str, str]
     text: dict[str, str]
-    reference: str
+    reference: str | dict[str, str]  # one text, or one per language
     verify: bool
     partial: tuple[str, ...] = ()  # clauses that cover this item only in part
+    rules: tuple[ValueRule, ...] = ()
+    applies_to: dict[str, Any] = field(default_factory=dict)  # narrows the services the item concerns
 
 
 @dataclass(frozen=True)
@@ -102,10 +120,11 @@ class Catalog:
 
     id: str
     title: dict[str, str]
-    source: str
+    source: str | dict[str, str]
     version: str
     items: tuple[CatalogItem, ...]
     path: str
+    applies_to: dict[str, Any] = field(default_factory=dict)  # narrows the services every item concerns
     baseline: bool = False  # a minimum list: every agreement that lists it should meet every item
 
 
@@ -126,6 +145,7 @@ class Exclusion:
     reason: str
     clause: str | None = None
     item: str | None = None
+    services: tuple[str, ...] = ()  # an item excluded for these services only (empty: all)
 
 
 @dataclass(frozen=True)
@@ -258,7 +278,6 @@ class DraftClause:
     path: str
     followup_every: str | None = None  # the schema's frequency key, for computing due dates
     followup_by: str = "supplier"
-    overrides: tuple[str, ...] = ()  # values set away from the classification default, as the review edition shows them
     fallback: int | None = None  # the accepted fallback wording (1-based) the text is, if any
     tender_evidence: str | None = None  # what a bidder submits with the tender (procurement)
 
@@ -288,19 +307,63 @@ class Section:
     clauses: tuple[DraftClause, ...]
 
 
+# From best to worst; an item's status is the worst of its services'.
+STATUSES = ("covered", "excluded", "partial", "inadequate", "gap")
+
+
+@dataclass(frozen=True)
+class RuleCheck:
+    """One value of one clause for one service, measured against one rule of the item."""
+
+    service: str
+    clause: str
+    parameter: str
+    label: str  # the parameter's label in the draft's language
+    value: str  # formatted, as the draft states it
+    threshold: str  # formatted, e.g. "högst 24 timmar"
+    origin: str  # classification | default | service | agreement: where the value came from
+    baseline: str | None  # the classification's value, formatted, when an override replaced it
+    rule_source: str
+    basis: str  # law | standard | own
+    ok: bool
+
+
+@dataclass(frozen=True)
+class ServiceCoverage:
+    """An item's coverage for one service of the agreement."""
+
+    service: str
+    name: str
+    status: str
+    clauses: tuple[str, ...]
+    partial: tuple[str, ...]
+    reason: str | None
+    checks: tuple[RuleCheck, ...] = ()
+    accepted: bool = True  # False for a gap, an inadequate value, or partial coverage no stated reason accepts
+
+
 @dataclass(frozen=True)
 class CoverageItem:
     id: str
     title: str
     reference: str
-    status: str  # covered | partial | excluded | gap
+    status: str  # covered | partial | inadequate | excluded | gap: the worst of its services
     clauses: tuple[str, ...]
     reason: str | None
     partial: tuple[str, ...] = ()  # those of `clauses` that cover the item only in part
+    services: tuple[ServiceCoverage, ...] = ()  # per service the item concerns
+    verify: bool = False  # the item's wording is not yet confirmed against the primary text
+    only_for: tuple[str, ...] = ()  # the services' names, when the item concerns only some of the agreement's
 
     def unresolved(self) -> bool:
-        """A gap, or partial coverage that no stated reason accepts: what `--strict` refuses."""
-        return self.status == "gap" or (self.status == "partial" and not self.reason)
+        """A gap, an inadequate value, or partial coverage that no stated reason accepts: what `--strict` refuses."""
+        if self.services:
+            return any(not s.accepted for s in self.services)
+        return self.status in ("gap", "inadequate") or (self.status == "partial" and not self.reason)
+
+    def differs(self) -> bool:
+        """Whether the services have different statuses (the checklist then names them)."""
+        return len({s.status for s in self.services}) > 1
 
 
 @dataclass(frozen=True)
@@ -313,7 +376,7 @@ class CatalogCoverage:
 
     def summary(self) -> dict[str, int]:
         """How many items are covered, partly covered, excluded and gaps."""
-        counts = {"covered": 0, "partial": 0, "excluded": 0, "gap": 0}
+        counts = {"covered": 0, "partial": 0, "inadequate": 0, "excluded": 0, "gap": 0}
         for item in self.items:
             counts[item.status] += 1
         return counts
@@ -346,6 +409,19 @@ class FrameClause:
     id: str
     title: str
     blocks: tuple[Block, ...]
+
+
+@dataclass(frozen=True)
+class Override:
+    """A value the agreement or a service file sets away from what the classification gives."""
+
+    clause: str
+    parameter: str
+    label: str
+    service: str  # the service's name in the draft's language
+    value: str
+    baseline: str  # what the classification (or the clause default) gives
+    origin: str  # service | agreement
 
 
 @dataclass(frozen=True)
@@ -390,6 +466,7 @@ class Draft:
     def printed_annexes(self) -> tuple[Annex, ...]:
         """The annexes this edition prints, in number order."""
         return tuple(a for a in self.annexes if self.edition == "review" or not a.review_only)
+    overrides: tuple[Override, ...] = ()  # values set away from the classification, for disclosure
 
     @property
     def processed_services(self) -> tuple[ServiceRow, ...]:

@@ -8,6 +8,7 @@ from dataclasses import replace
 
 from generator import __version__
 from generator.draft.coverage import coverage
+from generator.draft.overrides import overrides
 from generator.draft.followup import plan
 from generator.core.errors import BuildError, Diagnostic, UsageError
 from generator.core.i18n import CATEGORIES, FORUMS, FREQUENCIES, LABELS, join_words, pick
@@ -18,8 +19,7 @@ from generator.core.placeholders import REFERENCE_PREFIX
 from generator.draft.frame import definitions, frame_clauses, party_intro
 from generator.draft.references import annexes, reference_values
 from generator.core.model import AgreementSpec, Clause, Draft, DraftClause, Library, Section, Service, ServiceRow
-from generator.library.parameters import ASPECTS, format_value, value_for_service
-from generator.library.selection import rules_select
+from generator.library.parameters import ASPECTS, format_value, selects, value_for_service
 
 
 def assemble(library: Library, agreement_id: str) -> Draft:
@@ -47,8 +47,9 @@ def assemble(library: Library, agreement_id: str) -> Draft:
         parties=spec.parties,
         services=tuple(_service_row(s, lang) for s in services),
         sections=sections,
-        coverage=coverage([library.catalogs[c] for c in spec.catalogs], drafted, spec.exclude,
-                          excluded_covers, lang),
+        coverage=coverage([library.catalogs[c] for c in spec.catalogs], drafted, spec, services,
+                          library.clauses, excluded_covers),
+        overrides=overrides(drafted, spec, services, library.clauses),
         excluded_clauses=tuple(e for e in spec.exclude if e.clause),
         generator_version=__version__,
         start_date=spec.start_date, followup=plan(sections, spec.start_date, lang),
@@ -141,7 +142,7 @@ def draft_date() -> str:
 
 def applies(clause: Clause, service: Service) -> bool:
     """Whether the clause's applicability rules select this service."""
-    return rules_select(clause.applies_to, service.type, service.classification, service.personal_data)
+    return selects(clause.applies_to, service)
 
 
 def _ordered(clauses) -> list[Clause]:
@@ -183,7 +184,6 @@ def _draft_clause(clause: Clause, spec: AgreementSpec, services: list[Service], 
         followup_forum=pick(FORUMS[followup["forum"]], lang) if followup.get("forum") else None,
         content_hash=clause.content_hash, path=clause.path,
         followup_every=followup.get("frequency"), followup_by=followup.get("by", "supplier"),
-        overrides=_overrides(clause, spec, selected),
         fallback=fallback,
         tender_evidence=clause.tender_evidence[lang] if clause.tender_evidence else None,
     )
@@ -198,25 +198,6 @@ class _Values(dict):
 
     def __missing__(self, name: str) -> str:
         return self.refs[name]
-
-
-def _overrides(clause: Clause, spec: AgreementSpec, services: list[Service]) -> tuple[str, ...]:
-    """Each value a service or the agreement sets away from what the classification gives, for the review
-    edition. Outcomes accepted in negotiation are the review command's to report, not these notes."""
-    lang = spec.language
-    found = []
-    for name, decl in clause.parameters.items():
-        by_value: dict[tuple[str, str], list[str]] = {}
-        for s in services:
-            value = _value(decl, name, s, spec)
-            base = value_for_service(decl, name, s.classification, {}, {})
-            if value != base:
-                key = (format_value(decl, value, lang), format_value(decl, base, lang))
-                by_value.setdefault(key, []).append(s.name[lang])
-        found += [WORDS[lang]["override"].format(label=decl["label"][lang], value=v, base=b,
-                                                 services=join_words(names, lang))
-                  for (v, b), names in by_value.items()]
-    return tuple(found)
 
 
 def _value(decl: dict, name: str, service: Service, spec: AgreementSpec, accepted: list = ()):

@@ -56,8 +56,8 @@ def _field(rules: dict, editor: bool) -> dict:
         raise Unsupported(", ".join(sorted(unknown)))
     out: dict = {}
     kind = rules.get("type")
-    if isinstance(kind, list):
-        raise Unsupported("a list of types")
+    if isinstance(kind, list):  # one text or one per language: `[string, dict]`
+        return _either(rules, kind, editor)
     if kind == "date":
         out.update({"type": "string", "format": "date"} if editor else {"not": {"type": _JSON_TYPES}})
     elif kind is not None:
@@ -93,6 +93,20 @@ def _field(rules: dict, editor: bool) -> dict:
         out["additionalProperties"] = _field(rules["valuesrules"], editor)
     if editor and "default" in rules and not isinstance(rules["default"], dict):
         out["default"] = rules["default"]
+    return out
+
+
+def _either(rules: dict, kinds: list, editor: bool) -> dict:
+    """A field of several types (e.g. a text or a mapping of texts per language)."""
+    if not set(kinds) <= {"string", "dict"} or set(rules) - {"type", "required", "empty", "keysrules", "valuesrules"}:
+        raise Unsupported("a list of types beyond string and dict")
+    out: dict = {"type": [_SIMPLE_TYPES[k] for k in kinds]}
+    if rules.get("empty") is False:  # cerberus refuses an empty string and an empty mapping alike
+        out.update(minLength=1, minProperties=1)
+    if "keysrules" in rules:  # JSON Schema applies these to objects only, as cerberus applies them to mappings
+        out["propertyNames"] = _key(rules["keysrules"], editor)
+    if "valuesrules" in rules:
+        out["additionalProperties"] = _field(rules["valuesrules"], editor)
     return out
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from generator.core.errors import Diagnostic, KlausulError, LibraryError, UsageError
 from generator.library.extend import resolve_overrides
 from generator.library.load import KINDS
+from generator.library.rules import rule_from
 from generator.core.model import Acceptance, Fallback
 from generator.core.model import AgreementSpec, Catalog, CatalogItem, Clause, Exclusion, Library, Party, Service, Term
 
@@ -56,7 +57,7 @@ def typed(root: Path, sources: list) -> Library:
             library.terms[d["id"]] = Term(d["id"], d["term"], {k: tuple(v) for k, v in d["forms"].items()},
                                           d["definition"], source.path, source.line(()))
             continue
-        _add(library, source.kind, source.data, source.path, source.line(()))
+        _add(library, source.kind, source.data, source.path, source.line(()), source.line)
         if source.kind == "agreement":
             spec = library.agreements[source.data["id"]]
             library.agreements[spec.id] = replace(spec, services_line=source.line(("services",)),
@@ -82,7 +83,7 @@ def content_hash(data: dict) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def _add(library: Library, kind: str, d: dict, path: str, line: int) -> None:
+def _add(library: Library, kind: str, d: dict, path: str, line: int, line_of=lambda path: 0) -> None:
     if kind == "clause":
         library.clauses[d["id"]] = Clause(
             id=d["id"], version=d["version"], status=d["status"], category=d["category"],
@@ -100,17 +101,21 @@ def _add(library: Library, kind: str, d: dict, path: str, line: int) -> None:
             parameters=d.get("parameters") or {}, path=path, processing=d.get("processing"))
     elif kind == "catalog":
         items = tuple(CatalogItem(i["id"], i["title"], i["text"], i["reference"], i.get("verify", False),
-                                  tuple(i.get("partial") or ()))
-                      for i in d["items"])
+                                  tuple(i.get("partial") or ()),
+                                  tuple(rule_from(r, line_of(("items", n, "rules", j)))
+                                        for j, r in enumerate(i.get("rules") or ())),
+                                  i.get("applies_to") or {})
+                      for n, i in enumerate(d["items"]))
         library.catalogs[d["id"]] = Catalog(d["id"], d["title"], d["source"], str(d["version"]), items, path,
-                                            baseline=d.get("baseline", False))
+                                            d.get("applies_to") or {}, baseline=d.get("baseline", False))
     else:
         library.agreements[d["id"]] = AgreementSpec(
             id=d["id"], title=d["title"], version=d["version"], status=d.get("status", "draft"),
             language=d["language"], date=d["date"].isoformat() if d.get("date") else None,
             scope=d.get("scope"), parties=tuple(Party(**p) for p in d["parties"]),
             services=tuple(d["services"]), catalogs=tuple(d["catalogs"]), include=tuple(d.get("include") or ()),
-            exclude=tuple(Exclusion(**e) for e in d.get("exclude") or ()),
+            exclude=tuple(Exclusion(**{**e, "services": tuple(e.get("services") or ())})
+                          for e in d.get("exclude") or ()),
             parameters=d.get("parameters") or {}, template=d.get("template"), path=path,
             start_date=d["start_date"].isoformat() if d.get("start_date") else None, line=line,
             accept=tuple(Acceptance(**a) for a in d.get("accept") or ()))

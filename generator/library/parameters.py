@@ -57,6 +57,18 @@ def classification_level(level_from: str, classification: Mapping[str, int]) -> 
     return classification[level_from]
 
 
+def selects(rules: Mapping[str, Any], service) -> bool:
+    """Whether `applies_to`-style rules (service types, level bounds, personal data) take in the service."""
+    if "service_types" in rules and service.type not in rules["service_types"]:
+        return False
+    levels = service.classification
+    if any(classification_level(a, levels) < n for a, n in (rules.get("min_level") or {}).items()):
+        return False
+    if any(classification_level(a, levels) > n for a, n in (rules.get("max_level") or {}).items()):
+        return False
+    return rules.get("personal_data") in (None, service.personal_data)
+
+
 def value_for_service(decl: Mapping[str, Any], name: str, classification: Mapping[str, int],
                       service_overrides: Mapping[str, Any], agreement_overrides: Mapping[str, Any]) -> Any:
     """Resolve in order default < classification level < service override < agreement override."""
@@ -78,6 +90,20 @@ def value_source(decl: Mapping[str, Any], name: str, classification: Mapping[str
         if known:
             return levels[max(known)], f"level {max(known)}"
     return decl["default"], "default"
+
+
+def resolve_value(decl: Mapping[str, Any], name: str, classification: Mapping[str, int],
+                  service_overrides: Mapping[str, Any], agreement_overrides: Mapping[str, Any]
+                  ) -> tuple[Any, str, Any]:
+    """(value, where it came from, what the classification alone gives).
+
+    Where: `agreement` or `service` (an override), `classification` (the clause's value for the
+    service's level) or `default` (the clause's default, when no level applies).
+    """
+    value, where = value_source(decl, name, classification, service_overrides, agreement_overrides)
+    baseline, base_where = value_source(decl, name, classification, {}, {})
+    origin = where if where in ("agreement", "service") else base_where
+    return value, ("classification" if origin.startswith("level") else origin), baseline
 
 
 def format_value(decl: Mapping[str, Any], value: Any, lang: str) -> str:

@@ -17,6 +17,7 @@ from generator.library.extend import quiet_unused, resolve_overrides
 from generator.library.hollow import hollow_problems
 from generator.library.load import Source
 from generator.library.parameters import declaration_problems, value_problem
+from generator.library.rules import declaration_problem, declared, rule_shape_problem
 from generator.core.placeholders import REFERENCE_PREFIX, scan
 from generator.core.rowfit import MAX_LINES, too_tall
 from generator.library.schema import schema
@@ -173,6 +174,7 @@ class _CrossCheck:
                 check(source)
         for source in self.by_kind["catalog"].values():
             self._partial(source)
+            self._rules(source)
         from generator.library.frame import frame_problems
         from generator.library.terms import term_problems
 
@@ -225,6 +227,39 @@ class _CrossCheck:
                 if clause and ref not in (clause.data.get("covers") or []):
                     self.add(source, ("items", i, "partial", j), f"clause '{cid}' does not list '{ref}' under "
                              f"covers ({clause.path})", "partial-not-covering")
+
+    def _rules(self, source: Source) -> None:
+        # A value rule must be evaluable on every parameter it names in the clauses that cover the item.
+        if not any(item.get("rules") for item in source.data["items"]):
+            return
+        anywhere = [(n, d) for n, pairs in self.declarations.items() for _c, d in pairs]
+        by_ref: dict[str, list] = defaultdict(list)
+        for clause in self.by_kind["clause"].values():
+            for ref in clause.data.get("covers") or []:
+                by_ref[ref] += (clause.data.get("parameters") or {}).items()
+        for i, item in enumerate(source.data["items"]):
+            ref = f"{source.data['id']}:{item['id']}"
+            covering = by_ref.get(ref, [])
+            for j, rule in enumerate(item.get("rules") or []):
+                path = ("items", i, "rules", j)
+                if shape := rule_shape_problem(rule):
+                    self.add(source, path + (shape[0],), shape[1], "rule-shape")
+                    continue
+                key, name = ("parameter", rule["parameter"]) if "parameter" in rule else ("role", rule["role"])
+                if not declared(rule, anywhere):
+                    close = difflib.get_close_matches(name, list(self.declarations), n=1) if key == "parameter" else []
+                    hint = f"; did you mean '{close[0]}'?" if close else ""
+                    what = "a parameter" if key == "parameter" else "a parameter with role"
+                    self.add(source, path + (key,), f"no clause declares {what} '{name}'{hint}",
+                             "rule-unknown-parameter")
+                    continue
+                found = declared(rule, covering)
+                if not found:
+                    self.add(source, path + (key,), f"no clause that covers '{ref}' declares '{name}', so the rule "
+                             f"cannot be evaluated", "rule-not-evaluable")
+                    found = declared(rule, anywhere)  # still say whether the rule could fit the parameter at all
+                for problem in dict.fromkeys(p for _n, d in found if (p := declaration_problem(rule, d))):
+                    self.add(source, path + (problem[0],), problem[1], problem[2])
 
     def _clause(self, source: Source) -> None:
         data = source.data
@@ -344,6 +379,11 @@ class _CrossCheck:
             elif exclusion["item"] not in self.items:
                 self.add(source, ("exclude", i, "item"), f"'{exclusion['item']}' is not an item of any catalog",
                          "unknown-reference")
+            for j, sid in enumerate(exclusion.get("services") or []):
+                if "clause" in exclusion or sid not in data["services"]:
+                    why = ("`services` narrows an excluded item, not a clause" if "clause" in exclusion
+                           else f"service '{sid}' is not one of the agreement's services")
+                    self.add(source, ("exclude", i, "services", j), why, "unknown-reference")
         self._language(source, data["language"])
         for i, ident in enumerate(data.get("include") or []):
             clause = self.by_kind["clause"].get(ident)
@@ -372,7 +412,12 @@ class _CrossCheck:
                             if kind == "service" and lang not in v]
                 if kind == "catalog":
                     missing += [f"items[{i}]" for i, item in enumerate(other.data["items"])
-                                if lang not in item["title"]]
+                                if lang not in item["title"]
+                                or (isinstance(item["reference"], dict) and lang not in item["reference"])
+                                or any(isinstance(r["source"], dict) and lang not in r["source"]
+                                       for r in item.get("rules") or ())]
+                    if isinstance(other.data["source"], dict) and lang not in other.data["source"]:
+                        missing.append("source")
                 if missing:
                     self.add(source, ("language",), f"{kind} '{ident}' has no '{lang}' text for "
                              f"{', '.join(missing[:3])} ({other.path})", "missing-translation")

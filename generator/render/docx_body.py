@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from generator.render.disclosure import overridden_sentence, override_header, override_rows, verify_header, verify_rows
 from generator.core.i18n import LABELS, clause_meta, coverage_note
 from generator.core.legal import WORDS
 from generator.core.model import Draft, DraftClause
 from generator.render import wordml as w
 from generator.render.clausemark import frame_mark, wrap
+from generator.render.review_notes import override_notes
 from generator.render.wordml import TEXT_WIDTH, ListNumbering, cell_text, paragraph, run, table
 
 
@@ -40,7 +42,8 @@ def body(draft: Draft, numbering: ListNumbering) -> str:
     parts = [_parties(draft, h, numbering), _definitions(draft, h), _frame(draft, h, numbering), _services(draft, h)]
     for section in draft.sections:
         parts.append(h.heading(section.title, 1))
-        parts += [_clause(c, h, numbering, draft.language, len(h.entries), draft.edition) for c in section.clauses]
+        parts += [_clause(c, h, numbering, draft.language, len(h.entries), draft.edition, override_notes(draft, c))
+                  for c in section.clauses]
     parts.append(_signatures(draft, h))
     parts += [_ANNEXES.get(a.id, _attachment_annex)(draft, h, a.number) for a in draft.printed_annexes]
     return _contents(h, labels) + "".join(parts)
@@ -97,18 +100,20 @@ def _services(draft: Draft, h: _Headings) -> str:
     rows = [[cell_text(s.name), cell_text(str(s.confidentiality)), cell_text(str(s.integrity)),
              cell_text(str(s.availability)), cell_text(labels["yes" if s.personal_data else "no"])]
             for s in draft.services]
-    out = [h.heading(labels["services"], 1), paragraph(run(labels["services_intro"])),
-           table(header, rows, [2671, 1600, 1600, 1600, 1600])]
+    out = [h.heading(labels["services"], 1), paragraph(run(labels["services_intro"]))]
+    if overridden := overridden_sentence(draft):  # never claim every value follows from the classification
+        out.append(paragraph(run(overridden)))
+    out.append(table(header, rows, [2671, 1600, 1600, 1600, 1600]))
     for s in draft.services:
         out.append(paragraph(run(s.name, bold=True) + run(f" \u2013 {s.description}")))
     return "".join(out)
 
 
 def _clause(clause: DraftClause, h: _Headings, numbering: ListNumbering, lang: str, index: int,
-            edition: str = "review") -> str:
+            edition: str = "review", notes: list[str] = ()) -> str:
     out = [h.heading(clause.title, 2), w.blocks(clause.blocks, numbering)]
     if edition == "review":  # obligation, verification, follow-up, id and version: our working notes
-        out += [paragraph(run(note), "ClauseMeta") for note in clause.overrides]
+        out += [paragraph(run(note), "ClauseMeta") for note in notes]
         out.append(paragraph(run(clause_meta(clause, lang)), "ClauseMeta"))
     return wrap("".join(out), clause.id, clause.version, index)
 
@@ -154,6 +159,25 @@ def _coverage_annex(draft: Draft, h: _Headings, number: int) -> str:
         rows = [[cell_text(i.id), cell_text(i.title), cell_text(i.reference), cell_text(labels[i.status], bold=i.unresolved()),
                  cell_text(coverage_note(i, draft.language, numbers))] for i in cat.items]
         out.append(table(header, rows, [850, 2835, 1700, 1134, 2552]))
+    return "".join(out) + _disclosure(draft)
+
+
+def _disclosure(draft: Draft) -> str:
+    """The overrides and the unverified catalog items, after the checklist tables."""
+    labels = LABELS[draft.language]
+    out = [paragraph(run(labels["overrides"], bold=True), keep_next=True)]
+    if draft.overrides:
+        out.append(paragraph(run(labels["overrides_intro"]), keep_next=True))
+        out.append(table([cell_text(t, bold=True) for t in override_header(draft.language)],
+                         [[cell_text(c) for c in r] for r in override_rows(draft)],
+                         [2300, 1500, 1400, 1400, 1400, 1071]))
+    else:
+        out.append(paragraph(run(labels["no_overrides"])))
+    if rows := verify_rows(draft):
+        out.append(paragraph(run(labels["verify_items"], bold=True), keep_next=True))
+        out.append(paragraph(run(labels["verify_intro"]), keep_next=True))
+        out.append(table([cell_text(t, bold=True) for t in verify_header(draft.language)],
+                         [[cell_text(c) for c in r] for r in rows], [1700, 4535, 2836]))
     return "".join(out)
 
 

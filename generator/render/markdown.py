@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from generator.render.disclosure import overridden_sentence, override_header, override_rows, verify_header, verify_rows
+from generator.render.review_notes import override_notes
 from generator.core.i18n import LABELS, clause_meta, coverage_note
 from generator.core.legal import WORDS, legal_date, legal_version
 from generator.render.plan import COLUMNS, plan_intro, plan_row
@@ -78,6 +80,8 @@ def render_markdown(draft: Draft) -> str:
     for sub, clause in enumerate(draft.frame, 1):
         lines += [f"### 3.{sub} {escape(clause.title)}", ""] + blocks(clause.blocks)
     lines += [f"## 4 {labels['services']}", "", labels["services_intro"], ""]
+    if overridden := overridden_sentence(draft):  # never claim every value follows from the classification
+        lines += [escape(overridden), ""]
     lines += table([labels[k] for k in ("service", "confidentiality", "integrity", "availability", "personal_data")],
                    [[escape(s.name), str(s.confidentiality), str(s.integrity), str(s.availability),
                      labels["yes" if s.personal_data else "no"]] for s in draft.services])
@@ -86,7 +90,7 @@ def render_markdown(draft: Draft) -> str:
         for sub, clause in enumerate(section.clauses, 1):
             lines += [f"### {number}.{sub} {escape(clause.title)}", ""] + blocks(clause.blocks)
             if review:
-                lines += [f"*{escape(note)}*" + "\n" for note in clause.overrides]
+                lines += [f"*{escape(note)}*" + "\n" for note in override_notes(draft, clause)]
                 lines += [f"*{escape(clause_meta(clause, draft.language))}*", ""]
     for annex in draft.printed_annexes:
         heading = f"{labels['annex']} {annex.number} – {annex.title}"
@@ -129,6 +133,21 @@ def coverage_lines(draft: Draft, heading: str, by_number: bool = False) -> list[
         lines += table([labels[k] for k in ("item", "title", "reference", "status", "clauses_or_reason")],
                        [[escape(i.id), escape(i.title), escape(i.reference), labels[i.status],
                          escape(coverage_note(i, draft.language, numbers))] for i in cat.items])
+    return lines + disclosure_lines(draft)
+
+
+def disclosure_lines(draft: Draft) -> list[str]:
+    """The overrides and the unverified catalog items, after the checklist tables."""
+    labels = LABELS[draft.language]
+    lines = [f"### {labels['overrides']}", ""]
+    if draft.overrides:
+        lines += [labels["overrides_intro"], ""] + table(override_header(draft.language),
+                                                          [[escape(c) for c in r] for r in override_rows(draft)])
+    else:
+        lines += [labels["no_overrides"], ""]
+    if rows := verify_rows(draft):
+        lines += [f"### {labels['verify_items']}", "", labels["verify_intro"], ""]
+        lines += table(verify_header(draft.language), [[escape(c) for c in r] for r in rows])
     return lines
 
 

@@ -178,8 +178,16 @@ def words_text(segments: tuple[Segment, ...], color: bool = False) -> str:
 
 # --- Markdown --------------------------------------------------------------------------------
 
-def render_md(diff: LibraryDiff) -> str:
-    """The diff as a pull-request comment: a summary table, then each change with its words."""
+def render_md(diff: LibraryDiff, consequences: tuple | None = None) -> str:
+    """The diff as a pull-request comment: a summary table, then each change with its words, then
+    (when given) what the change does to each agreement."""
+    from generator.review.consequences import render_md as consequences_md
+
+    tail = "\n".join(consequences_md(consequences)) + "\n" if consequences is not None else ""
+    return _render_md(diff) + tail
+
+
+def _render_md(diff: LibraryDiff) -> str:
     lines = [f"### Klausul: library changes {_rev_md(diff.old)} → {_rev_md(diff.new)}", ""]
     counts = [f"**{plural.capitalize()}:** {line}" for kind, plural in PLURALS.items()
               if (line := summary(diff, kind)) is not None]

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.core.errors import Diagnostic
+from generator.review.consequences import consequences, regressions
 from generator.review.gitrev import Repo, Revision, Snapshot, worktree
 from generator.library.open import content_hash
 from generator.library.load import Source
@@ -53,6 +54,7 @@ def lint(base: Snapshot, work: Snapshot) -> LintResult:
         else:
             problems += _version_problems(before, source, changed=False)
     problems += _agreement_problems(sources)
+    problems += regressions(consequences(base, work, new_sources=sources))  # new gaps or inadequacies
     return LintResult(base.revision, changed, tuple(problems))
 
 
