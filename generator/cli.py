@@ -75,9 +75,22 @@ def _complete_ids(folder: str):
     return complete
 
 
+def _root_here(command):
+    """`--root` after the command name too, as a pre-commit hook's `args: [--root, legal]` places it."""
+    def keep(ctx: click.Context, _param, value: Path | None):
+        if value is not None:
+            ctx.obj = value
+        return value
+
+    return click.option("--root", "_root", type=click.Path(file_okay=False, path_type=Path), expose_value=False,
+                        callback=keep, is_eager=True,
+                        help="The library, as the global --root (for hooks that append it).")(command)
+
+
 @cli.command()
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--strict", is_flag=True, help="Treat warnings as problems (exit 1).")
+@_root_here
 @click.pass_obj
 def validate(root: Path, fmt: str, strict: bool) -> None:
     """Check every library file and the references between them."""
@@ -297,9 +310,12 @@ def list_(root: Path, what: str, agreement: str | None, fmt: str) -> None:
 @click.argument("revisions", nargs=-1, metavar="[REV_A [REV_B]]")
 @click.option("--format", "fmt", type=click.Choice(["text", "md", "json", "docx"]), default="text",
               show_default=True, help="docx: a Word redline of --agreement with tracked changes.")
-@click.option("--agreement", help="The agreement to redline (with --format docx).")
+@click.option("--agreement", help="The agreement to redline (with --format docx and -o FILE).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="File to write  [default: stdout; required for docx]")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="With --format docx and no --agreement: a folder for a redline of every agreement the change "
+                   "touches, and summary.md.")
 @click.option("--author", help="Author of the tracked changes  [default: REV_B's commit author, or git's user.name]")
 @click.option("--template", type=click.Path(dir_okay=False, exists=True, path_type=Path),
               help="Word template for the redline instead of the agreement's.")
@@ -307,7 +323,7 @@ def list_(root: Path, what: str, agreement: str | None, fmt: str) -> None:
 @click.option("--exit-code", is_flag=True, help="Exit 1 when the library differs between the revisions.")
 @click.pass_obj
 def diff(root: Path, revisions: tuple[str, ...], fmt: str, agreement: str | None, output: Path | None,
-         author: str | None, template: Path | None, color: str, exit_code: bool) -> None:
+         out_dir: Path | None, author: str | None, template: Path | None, color: str, exit_code: bool) -> None:
     """Compare the library between REV_A and REV_B, clause by clause (default: HEAD and the working tree)."""
     import os
     import sys
@@ -316,6 +332,24 @@ def diff(root: Path, revisions: tuple[str, ...], fmt: str, agreement: str | None
     from generator.report import deliver
 
     old, new = _revision_pair(revisions)
+    if out_dir is not None or (fmt == "docx" and not agreement and output is None):
+        from generator.review.gitrev import WORKTREE, Repo, Revision
+        from generator.review.redline import affected_redlines, summary_markdown
+
+        if fmt != "docx" or agreement or output is not None or out_dir is None:
+            raise UsageError("redlines of every affected agreement need --format docx and --out DIR "
+                             "(one agreement: --agreement ID -o FILE)")
+        repo = Repo(root)
+        revs = repo.resolve(old), repo.resolve(new) if new else Revision(WORKTREE)
+        results = affected_redlines(repo, *revs, author, template)
+        summary = summary_markdown([o for o, _data in results], *revs)
+        files = {o.file: data for o, data in results if data is not None} | {"summary.md": summary.encode("utf-8")}
+        from generator.output import write_files
+
+        for written in write_files(out_dir, files):
+            click.echo(f"wrote {written}", err=True)
+        click.echo(summary, nl=False)
+        return
     if fmt == "docx" or agreement:
         from generator.review.gitrev import WORKTREE, Repo, Revision
         from generator.review.redline import agreement_redline
@@ -332,12 +366,19 @@ def diff(root: Path, revisions: tuple[str, ...], fmt: str, agreement: str | None
     result = diff_revisions(_library_root(root, new), old, new)
     tty = output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     colored = fmt == "text" and (color == "always" or (color == "auto" and tty))
-    text = WRITERS[fmt](result, color=colored) if fmt == "text" else WRITERS[fmt](result)
-    if fmt == "md":  # the pull-request comment says what the change does to each agreement
+    if fmt == "md":  # the pull-request comment also says what the change does to each agreement
+        from generator.core.errors import KlausulError
         from generator.review.consequences import consequences_revisions
         from generator.review.diff_writers import render_md
+        from generator.review.effects import effects_between
 
-        text = render_md(result, consequences_revisions(_library_root(root, new), old, new))
+        try:
+            effects, problem = effects_between(root, old, new), None
+        except KlausulError as exc:  # a revision whose library does not build: the diff itself still helps
+            effects, problem = None, str(exc).splitlines()[0]
+        text = render_md(result, effects, problem, consequences_revisions(_library_root(root, new), old, new))
+    else:
+        text = WRITERS[fmt](result, color=colored) if fmt == "text" else WRITERS[fmt](result)
     if output is None:
         click.echo(text, nl=False, color=colored or None)  # click would strip colours from a pipe
     else:
@@ -365,24 +406,34 @@ def _library_root(root: Path, revision: str | None) -> Path:
 
 
 @cli.command()
-@click.option("--base", default="HEAD", show_default=True,
-              help="Compare the working tree with where it branched off this revision (git merge-base).")
+@click.option("--base", default=None,
+              help="Compare with where the linted state branched off this revision (git merge-base)  "
+                   "[default: HEAD; with --rev, the commit's parent]")
+@click.option("--staged", is_flag=True, help="Lint the files staged for commit (git's index), as the pre-commit "
+              "hook does, not the working tree.")
+@click.option("--rev", default=None, help="Lint this commit (in CI: HEAD), a merge against each of its parents.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--strict", is_flag=True, help="Treat warnings (translation drift) as problems (exit 1).")
 @click.option("--ack", is_flag=True, help="Record that the translations lint warns about were checked "
               "(writes translation_checked into those clauses); the warning returns on the next text change.")
+@_root_here
 @click.pass_obj
-def lint(root: Path, base: str, fmt: str, strict: bool, ack: bool) -> None:
+def lint(root: Path, base: str | None, staged: bool, rev: str | None, fmt: str, strict: bool, ack: bool) -> None:
     """Review checks for pre-commit and CI: version bumps, translation drift, retired and draft clauses."""
+    from generator.core.errors import UsageError
     from generator.review.lint import lint_repo, render_json, render_text
 
-    result = lint_repo(_library_root(root, None), base)
+    if staged and rev:
+        raise UsageError("lint takes --staged or --rev, not both")
+    if ack and rev:
+        raise UsageError("lint --ack writes into the working tree; it cannot go with --rev")
+    result = lint_repo(root if rev else _library_root(root, None), base, staged, rev)
     if ack:
         from generator.scaffold import acknowledge_translations
 
         for path in acknowledge_translations(root, [d.path for d in result.problems if d.code == "translation-drift"]):
             click.echo(f"{path}: translation_checked recorded", err=True)
-        result = lint_repo(_library_root(root, None), base)
+        result = lint_repo(_library_root(root, None), base, staged, rev)
     if fmt == "json":
         click.echo(render_json(result, strict), nl=False)
     else:

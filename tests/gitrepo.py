@@ -29,20 +29,22 @@ class GitRepo:
         self.git("config", "user.email", "anna@example.org")
         self.commit("library")
 
-    def git(self, *args: str) -> str:
-        """Run git in the repository; its stdout."""
+    def git(self, *args: str, author: str | None = None) -> str:
+        """Run git in the repository (commits by `author`, default Anna Author); its stdout."""
         env = dict(os.environ, **ENV, GIT_AUTHOR_DATE=f"2027-03-0{min(self.commits, 8) + 1}T10:00:00Z",
                    GIT_COMMITTER_DATE=f"2027-03-0{min(self.commits, 8) + 1}T10:00:00Z")
+        if author:
+            env["GIT_AUTHOR_NAME"] = author
         for key in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE"):  # as when pytest runs from a git hook
             env.pop(key, None)
         done = subprocess.run(["git", *args], cwd=self.top, env=env, capture_output=True, text=True)
         assert done.returncode == 0, f"git {' '.join(args)}: {done.stderr}"
         return done.stdout
 
-    def commit(self, message: str) -> str:
+    def commit(self, message: str, author: str | None = None) -> str:
         """Commit everything in the working tree; the new commit's id."""
         self.git("add", "-A")
-        self.git("commit", "-q", "--allow-empty", "-m", message)
+        self.git("commit", "-q", "--allow-empty", "-m", message, author=author)
         self.commits += 1
         return self.git("rev-parse", "HEAD").strip()
 
@@ -62,4 +64,8 @@ class GitRepo:
 
     def bump(self, clause: str, version: str) -> None:
         """Set a clause's version."""
-        self.sub(f"clauses/{clause}.yaml", r"^version: .*$", f"version: {version}")
+        self.bump_file(f"clauses/{clause}.yaml", version)
+
+    def bump_file(self, rel: str, version: str) -> None:
+        """Set the version of any library document."""
+        self.sub(rel, r"^version: .*$", f"version: {version}")

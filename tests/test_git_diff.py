@@ -103,7 +103,7 @@ def test_markdown_for_a_pull_request(repo, klausul):
     assert md.startswith("### Klausul: library changes `main~1` (")
     assert "| changed | clause `alpha` | 1.2.0 → 1.3.0 | text |" in md
     assert "#### clause `alpha` 1.2.0 → 1.3.0 (`clauses/alpha.yaml`)" in md
-    assert "alert within {{ alert\\_time }} **by phone** to" in md
+    assert "alert within {{ alert\\_time }} <ins>by phone</ins> to" in md
 
 
 def test_a_range_and_the_exit_code_option(repo, klausul):

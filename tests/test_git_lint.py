@@ -126,7 +126,7 @@ def test_a_retired_clause_still_used_by_an_agreement(repo, klausul):
 
 
 def test_a_draft_clause_in_an_agreement_marked_final(repo, klausul):
-    repo.edit("agreements/gaps.yaml", "version: 1.0.0", "version: 1.0.0\nstatus: final")
+    repo.edit("agreements/gaps.yaml", "version: 1.0.0", "version: 1.1.0\nstatus: final")
     code, problems = _lint(klausul, repo)
     assert code == 1 and _codes(problems) == [("draft-clause-in-final", "error")]
     assert "is final but includes clause 'delta', which is still a draft" in problems[0]["message"]
@@ -173,6 +173,7 @@ def test_the_pre_commit_hooks_run_validate_and_lint(repo, klausul):
         assert re.search(hook["files"], "lib/agreements/a.yml")
         assert not re.search(hook["files"], "README.md")
     repo.edit("clauses/gamma.yaml", "only on", "solely on")
+    repo.git("add", "-A")  # the lint hook reads what is staged
     program, *args = hooks["klausul-lint"]["entry"].split()
     assert program == "klausul" and klausul(repo.root, *args).exit_code == 1
     program, *args = hooks["klausul-validate"]["entry"].split()

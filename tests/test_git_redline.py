@@ -182,19 +182,24 @@ def test_redline_usage_errors(repo, klausul, tmp_path):
     assert not (tmp_path / "red.docx").exists()
 
 
+def odt_content(docx: Path, tmp_path: Path) -> etree._Element:
+    """content.xml of the .odt a real LibreOffice makes of `docx` (with a profile of its own)."""
+    profile = tmp_path / "lo-profile"
+    done = subprocess.run([SOFFICE, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "odt",
+                           "--outdir", str(tmp_path), str(docx)], capture_output=True, text=True, timeout=240)
+    odt = tmp_path / f"{docx.stem}.odt"
+    assert odt.exists(), f"LibreOffice made no .odt: {done.stdout} {done.stderr}"
+    with zipfile.ZipFile(odt) as z:
+        return etree.fromstring(z.read("content.xml"))
+
+
 @needs_soffice
 def test_libreoffice_reads_the_tracked_changes(repo, klausul, tmp_path):
     assert SOFFICE, "KLAUSUL_REQUIRE_SOFFICE is set but soffice is missing"
     _rework(repo)
     docx = tmp_path / "red.docx"
     _redline(klausul, repo, docx, "HEAD~1", "HEAD", "--author", "Granskare")
-    profile = tmp_path / "lo-profile"
-    done = subprocess.run([SOFFICE, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "odt",
-                           "--outdir", str(tmp_path), str(docx)], capture_output=True, text=True, timeout=240)
-    odt = tmp_path / "red.odt"
-    assert odt.exists(), f"LibreOffice made no .odt: {done.stdout} {done.stderr}"
-    with zipfile.ZipFile(odt) as z:
-        content = etree.fromstring(z.read("content.xml"))
+    content = odt_content(docx, tmp_path)
     regions = content.xpath("//text:tracked-changes/text:changed-region", namespaces=ODF)
     insertions = [r for r in regions if r.find("text:insertion", ODF) is not None]
     deletions = [r for r in regions if r.find("text:deletion", ODF) is not None]

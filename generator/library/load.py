@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
@@ -113,6 +114,7 @@ def parse_source(raw: bytes, kind: str, rel: str) -> Source:
     if len(raw) > MAX_FILE_BYTES:
         raise _YamlProblem(1, f"file is {len(raw)} bytes; the limit is {MAX_FILE_BYTES}", "file-too-large")
     text = _decode(raw)
+    _check_conflict(text)
     try:
         _check_events(text)
         node = yaml.compose(text, Loader=_Loader)
@@ -137,6 +139,19 @@ def parse_source(raw: bytes, kind: str, rel: str) -> Source:
     source = Source(kind, rel, None)
     source.data = _Builder(source).build(node, ())
     return source
+
+
+_CONFLICT = re.compile(r"^(<{7}|>{7})(?: |$)", re.M)
+
+
+def _check_conflict(text: str) -> None:
+    """Markers git leaves in a file when a merge conflicts: say so, rather than a YAML error further down."""
+    marks = list(_CONFLICT.finditer(text))
+    if any(m.group(1)[0] == "<" for m in marks) and any(m.group(1)[0] == ">" for m in marks):
+        line = text[: marks[0].start()].count("\n") + 1
+        raise _YamlProblem(line, "unresolved merge conflict: the file still holds git's <<<<<<< / ======= / "
+                           ">>>>>>> markers; keep the right lines, delete the markers, then `git add` the file",
+                           "merge-conflict")
 
 
 def _check_events(text: str) -> None:

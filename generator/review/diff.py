@@ -8,6 +8,7 @@ size of the change, not of the library.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -107,6 +108,7 @@ class DocumentDiff:
     new_version: str | None = None
     title: str | None = None
     changes: tuple[Change, ...] = ()
+    data: Any = None  # the whole document, for one that was added or removed
 
     @property
     def fields(self) -> tuple[str, ...]:
@@ -190,9 +192,9 @@ def diff_document(old: Source | None, new: Source | None) -> DocumentDiff | None
     base = dict(kind=some.kind, id=ident, old_path=old and old.path, new_path=new and new.path,
                 old_version=_version(old), new_version=_version(new), title=_title(some.data))
     if old is None:
-        return DocumentDiff(status="added", **base)
+        return DocumentDiff(status="added", data=new.data, **base)
     if new is None:
-        return DocumentDiff(status="removed", **base)
+        return DocumentDiff(status="removed", data=old.data, **base)
     changes: list[Change] = []
     compare(old.data, new.data, "", changes)
     if changes:
@@ -234,9 +236,23 @@ def compare(old: Any, new: Any, path: str, out: list[Change]) -> None:
         for k in list(a) + [k for k in b if k not in a]:
             compare(a.get(k, _MISSING), b.get(k, _MISSING), f"{path}[{k}]", out)
     elif isinstance(old, str) and isinstance(new, str) and (_prose(old) or _prose(new)):
-        out.append(Change(path, "changed", old, new, word_diff(old, new)))
+        if prose_meaning(old) != prose_meaning(new):  # re-wrapped lines and doubled spaces say the same
+            out.append(Change(path, "changed", old, new, word_diff(old, new)))
     else:
         out.append(Change(path, "changed", old, new))
+
+
+@functools.lru_cache(maxsize=4096)
+def prose_meaning(text: str) -> Any:
+    """A string as Markdown reads it (parsed blocks): re-wrapped lines and runs of spaces mean the same."""
+    if not any(c.isspace() for c in text):
+        return text
+    from generator.draft.markup import parse
+
+    try:
+        return parse(text)
+    except Exception:  # noqa: BLE001 - text the Markdown parser cannot read is compared as written
+        return " ".join(text.split())
 
 
 def _list_key(items: list) -> str | None:

@@ -10,7 +10,6 @@ import re
 from typing import Any, Callable
 
 from generator.review.diff import Change, DocumentDiff, LibraryDiff, Segment, tokens
-from generator.render.markdown import escape
 
 CONTEXT = 6  # words of unchanged text shown on each side of a change
 FIELD_LABELS = {"applies_to": "applicability", "covers": "coverage"}
@@ -178,16 +177,18 @@ def words_text(segments: tuple[Segment, ...], color: bool = False) -> str:
 
 # --- Markdown --------------------------------------------------------------------------------
 
-def render_md(diff: LibraryDiff, consequences: tuple | None = None) -> str:
-    """The diff as a pull-request comment: a summary table, then each change with its words, then
-    (when given) what the change does to each agreement."""
+def render_md(diff: LibraryDiff, effects: list | None = None, effects_problem: str | None = None,
+              consequences: tuple | None = None) -> str:
+    """The diff as a pull-request comment: a summary table, each change with its words, added and removed
+    documents in full (collapsed), what the change does to each agreement's draft (`effects`), and to
+    its coverage (`consequences`, from review/consequences)."""
     from generator.review.consequences import render_md as consequences_md
 
     tail = "\n".join(consequences_md(consequences)) + "\n" if consequences is not None else ""
-    return _render_md(diff) + tail
+    return _render_md(diff, effects, effects_problem) + tail
 
 
-def _render_md(diff: LibraryDiff) -> str:
+def _render_md(diff: LibraryDiff, effects: list | None, effects_problem: str | None) -> str:
     lines = [f"### Klausul: library changes {_rev_md(diff.old)} → {_rev_md(diff.new)}", ""]
     counts = [f"**{plural.capitalize()}:** {line}" for kind, plural in PLURALS.items()
               if (line := summary(diff, kind)) is not None]
@@ -196,17 +197,92 @@ def _render_md(diff: LibraryDiff) -> str:
         return "\n".join(lines + ["No differences in the library."]) + "\n"
     lines += ["| Change | Document | Version | What changed |", "|---|---|---|---|"]
     for d in diff.documents:
-        title = escape(_WS.sub(" ", d.title or ""))
+        title = md_escape(d.title or "")
         what = {"changed": field_list(d), "added": title, "removed": title,
                 "renamed": f"`{d.old_path}` → `{d.new_path}`"}[d.status]
         lines.append(f"| {d.status} | {d.kind} `{d.id}` | {version_span(d)} | {what} |")
     for d in diff.documents:
+        if d.status in ("added", "removed") and isinstance(d.data, dict):
+            lines += ["", *_whole_md(d)]
         if not details(d):
             continue
         moved = f" (`{d.old_path}` → `{d.new_path}`)" if d.moved else f" (`{d.new_path}`)"
         lines += ["", f"#### {d.kind} `{d.id}` {version_span(d)}{moved}", ""]
         lines += [f"- `{c.path}`: {change_line_md(c)}" for c in details(d)]
+    if effects is not None or effects_problem:
+        lines += ["", *effects_md(effects or [], effects_problem)]
     return "\n".join(lines) + "\n"
+
+
+SHOWN_SENTENCES = 12  # per agreement; the rest are counted
+
+
+def effects_md(effects: list, problem: str | None = None) -> list[str]:
+    """'Changes in the drafts': per agreement, clauses that enter or leave, sentences that change,
+    and any further lines (coverage) — one list item each, so that other checks can add theirs."""
+    lines = ["#### Changes in the drafts", ""]
+    if problem:
+        return lines + [f"Not computed: {md_escape(problem)}"]
+    if not effects:
+        return lines + ["No agreement's draft changes."]
+    for e in effects:
+        lines += [f"**agreement `{e.agreement}`**" + {"added": " (new)", "removed": " (removed)",
+                                                      "failed": " (cannot be built)"}.get(e.status, ""), ""]
+        items = [f"- cannot be built: {md_escape(_WS.sub(' ', e.problem))}"] if e.problem else []
+        items += [f"- enters: clause `{i}` ({md_escape(t)})" for i, t in e.entered]
+        items += [f"- leaves: clause `{i}` ({md_escape(t)})" for i, t in e.left]
+        items += [f"- moves: clause `{i}` ({md_escape(t)}) from {md_escape(a)} to {md_escape(b)}"
+                  for i, t, a, b in e.moved]
+        for s in e.sentences[:SHOWN_SENTENCES]:
+            where = "scope" if s.where == "scope" else f"clause `{s.where}`"
+            if s.old is None:
+                items.append(f"- {where}, new sentence: <ins>{md_escape(s.new)}</ins>")
+            elif s.new is None:
+                items.append(f"- {where}, sentence gone: <del>{md_escape(s.old)}</del>")
+            else:
+                from generator.review.diff import word_diff
+
+                items.append(f"- {where}: {_words_md(word_diff(s.old, s.new))}")
+        if len(e.sentences) > SHOWN_SENTENCES:
+            items.append(f"- … and {len(e.sentences) - SHOWN_SENTENCES} more sentence(s)")
+        items += list(e.lines)
+        lines += items + [""]
+    return lines[:-1]
+
+
+def _whole_md(d: DocumentDiff) -> list[str]:
+    """An added or removed document in full, collapsed: title and text per language, or its YAML values."""
+    from generator.draft.markup import blocks_text, parse
+
+    data = d.data
+    out = [f"<details><summary>{d.kind} <code>{md_escape(d.id)}</code> {d.status} in full</summary>", ""]
+    texts = data.get("text") if isinstance(data.get("text"), dict) else None
+    if texts:
+        titles = data.get("title") if isinstance(data.get("title"), dict) else {}
+        for lang, text in texts.items():
+            out.append(f"**{md_escape(str(lang))}: {md_escape(str(titles.get(lang, '')))}**")
+            out.append("")
+            try:
+                body = blocks_text(parse(str(text))).split("\n")
+            except Exception:  # noqa: BLE001 - shown as written when it does not parse
+                body = str(text).split("\n")
+            out.append("<br>\n".join(md_escape(line) for line in body if line.strip()))
+            out.append("")
+    others = [k for k in data if k not in ("text", "title", "id")]
+    out += [f"- `{k}`: {_code(value(data[k], 200))}" for k in others]
+    return out + ["", "</details>"]
+
+
+# Characters GitHub Markdown gives a meaning to inline: emphasis, strike, code, links, images, HTML and
+# entities, tables, headings, math, mentions. Backslash-escaped they show as written.
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~&!$@])")
+
+
+def md_escape(text: str) -> str:
+    """Text that GitHub Markdown shows exactly as written, on one line (also where a line starts)."""
+    escaped = _MD_SPECIAL.sub(r"\\\1", _WS.sub(" ", text)).strip()
+    return re.sub(r"^([-+=]|\d+(?=[.)]))", lambda m: m.group(1) + "\\" if m.group(1)[0].isdigit()
+                  else "\\" + m.group(1), escaped)
 
 
 def change_line_md(c: Change) -> str:
@@ -229,16 +305,23 @@ def _code(text: str) -> str:
 
 
 def _words_md(segments: tuple[Segment, ...]) -> str:
+    # <del>/<ins> rather than ~~ and **: emphasis delimiters next to punctuation ("**, dock**") are not
+    # emphasis in CommonMark, tags are; and text inside is escaped, so it cannot close them.
     out = []
     for op, text in elide(segments):
         if op == "=":
-            out.append(escape(text))
+            out.append(_escape_keep_space(text))
             continue
         core = shown(text)
         lead, body, trail = re.match(r"^(\s*)(.*?)(\s*)$", core, re.S).groups()
-        marks = "~~" if op == "-" else "**"
-        out.append(f"{lead}{marks}{escape(body)}{marks}{trail}" if body else (lead + trail if op == "+" else ""))
+        tag = "del" if op == "-" else "ins"
+        out.append(f"{lead}<{tag}>{md_escape(body)}</{tag}>{trail}" if body else (lead + trail if op == "+" else ""))
     return "".join(out)
+
+
+def _escape_keep_space(text: str) -> str:
+    lead, body, trail = re.match(r"^(\s*)(.*?)(\s*)$", text, re.S).groups()
+    return (" " if lead else "") + md_escape(body) + (" " if trail and body else "")
 
 
 # --- JSON ------------------------------------------------------------------------------------

@@ -151,6 +151,20 @@ class Repo:
         commit = found.decode().strip()
         return base if commit == base.commit else Revision(f"merge-base of {base.name} and {head.name}", commit)
 
+    def parents(self, revision: Revision) -> list[str]:
+        """The commits a commit was made on: none for the first, two or more for a merge."""
+        return self._git("rev-list", "--parents", "-n", "1", revision.commit).decode().split()[1:]
+
+    def commits_between(self, old: Revision, new: Revision) -> list[str]:
+        """The commits after `old` up to `new`, oldest first, along the first parents (a merge counts as one)."""
+        out = self._git("rev-list", "--reverse", "--first-parent", f"{old.commit}..{new.commit}")
+        return out.decode().split()
+
+    def merge_head(self) -> Revision | None:
+        """The branch being merged while a merge is in progress (MERGE_HEAD), else None."""
+        found = self._try("rev-parse", "--verify", "--quiet", "MERGE_HEAD^{commit}")
+        return Revision("MERGE_HEAD", found.decode().strip()) if found else None
+
     def author(self, revision: Revision) -> tuple[str, str]:
         """Author name and date (UTC, ISO 8601 with Z) of a commit."""
         out = self._git("show", "-s", "--format=%an%x00%at", revision.commit).decode("utf-8", "replace")
@@ -172,16 +186,26 @@ class Repo:
             return worktree(self.root)
         specs = [self.prefix + folder for folder in KINDS]
         out = self._git("ls-tree", "-r", "-z", "--full-tree", revision.commit, "--", *specs)
-        ids = {}
-        for entry in out.split(b"\0"):
-            if not entry:
-                continue
-            meta, path = entry.decode("utf-8", "surrogateescape").split("\t", 1)
-            _mode, kind, oid = meta.split()
-            rel = path[len(self.prefix):]
-            if kind == "blob" and kind_of(rel):
-                ids[rel] = oid
+        ids = {rel: oid for (_mode, kind, oid), rel in self._entries(out) if kind == "blob"}
         return Snapshot(revision, ids, lambda paths: self._read(ids, paths))
+
+    def staged(self, name: str) -> Snapshot:
+        """The library files as staged for the next commit (git's index); during a merge, our side of a conflict."""
+        specs = [self.prefix + folder for folder in KINDS]
+        out = self._git("ls-files", "--stage", "-z", "--full-name", "--", *specs)
+        ids = {rel: oid for (_mode, oid, stage), rel in self._entries(out) if stage in ("0", "2")}
+        return Snapshot(Revision(name), ids, lambda paths: self._read(ids, paths))
+
+    def _entries(self, out: bytes) -> list[tuple[list[str], str]]:
+        """(the fields before the tab, library-relative path) of each library file in git's -z listing."""
+        found = []
+        for entry in out.split(b"\0"):
+            if entry:
+                meta, path = entry.decode("utf-8", "surrogateescape").split("\t", 1)
+                rel = path[len(self.prefix):]
+                if kind_of(rel):
+                    found.append((meta.split(), rel))
+        return found
 
     def _read(self, ids: dict[str, str], paths: list[str]) -> dict[str, bytes]:
         blobs = self.blobs([ids[p] for p in paths])
