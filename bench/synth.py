@@ -31,13 +31,13 @@ WORDS = {
            "krav på behörighet loggning incident rapportering åtgärd tjänst system drift miljö "
            "förändring granskning dokumenterad rutin kontroll underleverantör personuppgifter "
            "sekretess kryptering nätverk säkerhetskopia återläsning kontinuitet plan test "
-           "uppföljning forum samordnare ansvarig utan dröjsmål skriftligen minst årligen "
+           "uppföljning protokoll samordnare ansvarig utan dröjsmål skriftligen minst årligen "
            "klassning riskanalys konfidentialitet riktighet tillgänglighet").split(),
     "en": ("the supplier customer shall ensure that information is protected under this agreement "
            "and applicable requirements for access logging incident reporting measure service "
            "system operations environment change review documented procedure control "
            "subcontractor personal data confidentiality encryption network backup restore "
-           "continuity plan test follow-up forum coordinator responsible without delay in "
+           "continuity plan test follow-up minutes coordinator responsible without delay in "
            "writing at least yearly classification risk analysis integrity availability").split(),
 }
 UNITS = ["hours", "days", "working-days", "weeks"]

@@ -92,17 +92,20 @@ def test_service_override_fails_only_that_service_and_says_where_the_value_came_
     result, report = _coverage(klausul, shipped, SAMPLE, "--strict")
     assert result.exit_code == 1
     item = _item(report, "gdpr-art28:33.2")
-    # The processor item concerns the services with personal data: not the network.
+    # The processor item concerns the services with personal data (the network too: its logs name
+    # users); only the service whose value was overridden fails.
     assert {s["service"]: s["status"] for s in item["services"]} == {"it-workplace": "covered",
+                                                                     "network": "covered",
                                                                      "datacenter": "inadequate"}
     assert "avvikelse i tjänstebeskrivningen; klassningen ger 12\u00a0timmar" in item["reason"]
     assert "högst 36\u00a0timmar" in item["reason"]
     md = klausul(shipped, "coverage", SAMPLE).stdout
     row = next(line for line in md.splitlines() if line.startswith("| 33.2 |"))
     assert "otillräckligt för Datacenter; täckt för IT-arbetsplats" in row
-    # An item that concerns only some services says which, so "covered" is not read as covering the network.
+    # An item that concerns only some services says which; the processor items concern all three
+    # services here (the network's logs name users), so none is named.
     row = next(line for line in md.splitlines() if line.startswith("| 28.3.a |"))
-    assert row.endswith("| Täckt | processing-on-instructions – gäller IT-arbetsplats och Datacenter |")
+    assert row.endswith("| Täckt | processing-on-instructions |")
 
 
 def test_override_is_disclosed_in_the_checklist_and_the_draft_stops_claiming_the_classification(

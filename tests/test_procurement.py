@@ -196,6 +196,10 @@ def test_every_sample_exports_its_requirements_and_a_calendar(agreement, klausul
         interval = event["RRULE"]["INTERVAL"][0]
         assert (freq, interval) == (("YEARLY", months // 12) if months % 12 == 0 else ("MONTHLY", months))
     plan = klausul(REPO, "followup", agreement).stdout
-    for clause_id in ("post-incident-review", "customer-involvement-in-changes"):
+    # the cloud sample has the cloud variant of the customer's part in changes
+    change = "change-notice-and-right-to-object" if agreement.endswith("cloud-collaboration") \
+        else "customer-involvement-in-changes"
+    for clause_id in ("post-incident-review", change):
         title = by_clause[clause_id].title
         assert title in plan  # the joint review (audit 4.4) and the customer's part in changes (4.5)
+        assert by_clause[clause_id].followup_by == "joint"

@@ -129,3 +129,15 @@ def test_validate_reports_agreements_that_cannot_be_assembled(library, klausul):
     result = klausul(library, "validate")
     assert result.exit_code == 1, result.stderr
     assert "agreements/pilot.yaml:5: clauses/gamma.yaml: clause 'gamma' has no 'en' text" in result.stderr
+
+
+def test_a_clause_included_by_name_conflicts_like_a_selected_one(library):
+    # delta is a draft clause that only agreement `gaps` brings in, by `include`, for its service desk
+    (library / "clauses" / "epsilon.yaml").write_text(
+        "id: epsilon\nversion: 1.0.0\nstatus: approved\ncategory: exit\nobligation: shall\nlanguages: [sv, en]\n"
+        "title: {sv: Avslut, en: Exit}\ntext: {sv: Leverantören ska återlämna., en: The Supplier shall return.}\n"
+        "applies_to: {service_types: [workplace]}\nconflicts_with: [delta]\n"
+        "verification: {sv: Kvitto., en: A receipt.}\n", encoding="utf-8")
+    problems = [(p.path, p.line, p.key, p.code) for p in diagnose(library)]
+    assert problems == [("clauses/epsilon.yaml", 10, "conflicts_with[0]", "conflicting-clauses")]
+    assert "agreement 'gaps'" in next(str(p) for p in diagnose(library))

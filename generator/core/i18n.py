@@ -58,8 +58,9 @@ LABELS = {
         "processing_intro": "Bilagan är den dokumenterade instruktion som avtalets bestämmelser om behandling "
                             "av personuppgifter avser, för varje tjänst där Leverantören behandlar "
                             "personuppgifter för Kundens räkning. Den gäller för varje nämnd som är "
-                            "personuppgiftsansvarig för behandlingen i tjänsten, och en nämnd kan lämna "
-                            "kompletterande skriftliga instruktioner. Behandlingen pågår så länge avtalet "
+                            "personuppgiftsansvarig för behandlingen i tjänsten. Kompletterande "
+                            "instruktioner lämnas skriftligen av de personer som Kunden har utsett att "
+                            "lämna instruktioner. Behandlingen pågår så länge avtalet "
                             "gäller och därefter till dess att personuppgifterna har återlämnats eller "
                             "raderats enligt avtalet. Överföring till tredjeland får ske endast efter "
                             "Kundens skriftliga godkännande.",
@@ -132,8 +133,9 @@ LABELS = {
         "processing_intro": "This annex is the documented instruction that the agreement's provisions on "
                             "the processing of personal data refer to, for each service in which the "
                             "Supplier processes personal data on the Customer's behalf. It applies to each "
-                            "board that is controller for the processing in the service, and a board may "
-                            "give supplementary written instructions. The processing lasts as long as the "
+                            "committee that is controller for the processing in the service. "
+                            "Supplementary instructions are given in writing by the persons the Customer "
+                            "has designated to give instructions. The processing lasts as long as the "
                             "agreement and thereafter until the personal data has been returned or deleted "
                             "under the agreement. Transfers to third countries require the Customer's "
                             "prior written approval.",

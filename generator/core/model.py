@@ -53,6 +53,8 @@ class Clause:
     path: str
     content_hash: str
     order: int = 100
+    processes_personal_data: bool = False  # the clause itself makes the Supplier process personal data
+    conflicts_with: tuple[str, ...] = ()  # clauses that may not bind the same service in one draft
     fallbacks: tuple[Fallback, ...] = ()
     tender_evidence: dict[str, str] | None = None  # what a bidder submits with the tender, per language
 
@@ -82,6 +84,7 @@ class Service:
     parameters: dict[str, Any]
     path: str
     processing: dict[str, dict[str, str]] | None = None  # purpose, data, subjects, location; per language
+    delivery: str = "on-premises"  # on-premises | hosted | saas
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,8 @@ from generator.core.placeholders import REFERENCE_PREFIX
 from generator.draft.frame import definitions, frame_clauses, party_intro
 from generator.draft.references import annexes, reference_values
 from generator.core.model import AgreementSpec, Clause, Draft, DraftClause, Library, Section, Service, ServiceRow
+from generator.library.applicability import bound_services
+from generator.library.terms import forum_in
 from generator.library.parameters import ASPECTS, format_value, selects, value_for_service
 
 
@@ -152,10 +154,9 @@ def _ordered(clauses) -> list[Clause]:
 
 def _draft_clause(clause: Clause, spec: AgreementSpec, services: list[Service], refs: dict) -> DraftClause | None:
     # Approved clauses come in by their rules; draft and retired ones only when the agreement names them.
-    explicit = clause.id in spec.include
-    selected = [s for s in services if applies(clause, s)] if clause.status == "approved" else []
-    if explicit:
-        selected = selected or services
+    bound = bound_services(clause.id, clause.status, [s.id for s in services if applies(clause, s)],
+                           [s.id for s in services], spec.include, ())
+    selected = [s for s in services if s.id in bound]
     if not selected:
         return None
     lang = spec.language
@@ -181,7 +182,8 @@ def _draft_clause(clause: Clause, spec: AgreementSpec, services: list[Service], 
         verification=clause.verification[lang],
         followup_kpi=followup["kpi"][lang] if followup else None,
         followup_frequency=pick(FREQUENCIES[followup["frequency"]], lang) if followup else None,
-        followup_forum=pick(FORUMS[followup["forum"]], lang) if followup.get("forum") else None,
+        followup_forum=pick(FORUMS[forum], lang) if (forum := forum_in(followup.get("forum"),
+                                                                       [s.delivery for s in selected])) else None,
         content_hash=clause.content_hash, path=clause.path,
         followup_every=followup.get("frequency"), followup_by=followup.get("by", "supplier"),
         fallback=fallback,

@@ -10,7 +10,7 @@ from generator.core.model import (AgreementSpec, Annex, Block, Definition, Draft
 from generator.draft.markup import blocks_text
 from generator.draft.references import main_form
 from generator.library.frame import GENERATED_ANNEXES
-from generator.library.terms import uses
+from generator.library.defined_terms import uses
 
 
 def _para(text: str) -> Paragraph:

@@ -27,11 +27,11 @@ from generator.library.extend import library_inputs
 from generator.library.load import Source, load_blobs
 from generator.library.schema import schema_dir
 
-FORMAT = 1  # bump when the pickled layout changes
+FORMAT = 2  # bump when the pickled layout changes
 PARALLEL_FROM = 400  # files to parse before worker processes pay for themselves
 _DEPENDENCIES = ("yaml", "yaml._yaml", "cerberus", "markdown")
 
-Entry = tuple  # (Source | None, YAML problems, schema problems) of one file
+Entry = tuple  # (Source | None, YAML problems, schema problems, document problems) of one file
 
 
 def enabled() -> bool:
@@ -84,9 +84,10 @@ def _combine(entries: list[Entry], cross: list[Diagnostic] | None):
     sources = [e[0] for e in entries if e[0] is not None]
     yaml_problems = [d for e in entries for d in e[1]]
     schema_problems = [d for e in entries for d in e[2]]
+    document_problems = [d for e in entries for d in e[3]]
     if cross is None:
         cross = cross_check([e[0] for e in entries if e[0] is not None and not e[2]])
-    return sources, yaml_problems + schema_problems + cross, cross
+    return sources, yaml_problems + schema_problems + document_problems + cross, cross
 
 
 def _check_many(files: list[tuple[str, str, bytes]]) -> list[Entry]:
@@ -108,12 +109,13 @@ def _check_chunk(files: list[tuple[str, str, bytes]]) -> list[Entry]:
 
 
 def _check_file(file: tuple[str, str, bytes]) -> Entry:
-    from generator.library.validate import schema_problems
+    from generator.library.validate import document_problems, schema_problems
 
     rel, _kind, raw = file
     sources, yaml_problems = load_blobs([(rel, raw)])
     source = sources[0] if sources else None
-    return source, yaml_problems, schema_problems(source) if source is not None else []
+    schema = schema_problems(source) if source is not None else []
+    return source, yaml_problems, schema, document_problems(source) if source is not None and not schema else []
 
 
 def _key(prefix: bytes, rel: str, kind: str, raw: bytes) -> str:

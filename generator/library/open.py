@@ -91,6 +91,8 @@ def _add(library: Library, kind: str, d: dict, path: str, line: int, line_of=lam
             parameters=d.get("parameters") or {}, applies_to=d.get("applies_to") or {},
             covers=tuple(d.get("covers") or ()), verification=d["verification"], followup=d.get("followup"),
             path=path, content_hash=content_hash(d), order=d.get("order", 100),
+            processes_personal_data=d.get("processes_personal_data", False),
+            conflicts_with=tuple(d.get("conflicts_with") or ()),
             fallbacks=tuple(Fallback(f["label"], f["obligation"], f["text"], f.get("parameters") or {})
                             for f in d.get("fallbacks") or ()),
             tender_evidence=d.get("tender_evidence"))
@@ -98,7 +100,8 @@ def _add(library: Library, kind: str, d: dict, path: str, line: int, line_of=lam
         library.services[d["id"]] = Service(
             id=d["id"], type=d["type"], name=d["name"], description=d["description"],
             classification=d["classification"], personal_data=d["personal_data"],
-            parameters=d.get("parameters") or {}, path=path, processing=d.get("processing"))
+            parameters=d.get("parameters") or {}, path=path, processing=d.get("processing"),
+            delivery=d.get("delivery", "on-premises"))
     elif kind == "catalog":
         items = tuple(CatalogItem(i["id"], i["title"], i["text"], i["reference"], i.get("verify", False),
                                   tuple(i.get("partial") or ()),

@@ -58,8 +58,11 @@ def classification_level(level_from: str, classification: Mapping[str, int]) -> 
 
 
 def selects(rules: Mapping[str, Any], service) -> bool:
-    """Whether `applies_to`-style rules (service types, level bounds, personal data) take in the service."""
+    """Whether `applies_to`-style rules (service types, delivery models, level bounds, personal data) take
+    in the service."""
     if "service_types" in rules and service.type not in rules["service_types"]:
+        return False
+    if "delivery" in rules and service.delivery not in rules["delivery"]:
         return False
     levels = service.classification
     if any(classification_level(a, levels) < n for a, n in (rules.get("min_level") or {}).items()):

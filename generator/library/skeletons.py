@@ -59,8 +59,8 @@ verification:
 """
 
 
-def service(ident: str, service_type: str) -> str:
-    """A service description with moderate classification and no personal data."""
+def service(ident: str, service_type: str, delivery: str = "on-premises") -> str:
+    """A service description with moderate classification; user accounts and logs are personal data."""
     return f"""\
 # What is delivered, and how sensitive its information is (KLASSA levels 0-3; 4 needs a
 # security-protection agreement). See README "Service description".
@@ -76,7 +76,23 @@ classification:
   confidentiality: 1
   integrity: 1
   availability: 1
-personal_data: false        # true brings in the processor clauses and needs `processing:`
+delivery: {delivery}    # on-premises | hosted | saas (multi-tenant cloud): picks the clause variants
+# Accounts and logs name users, so almost every service processes personal data; false only when
+# none at all (the library refuses it where a clause that processes personal data applies).
+personal_data: true
+processing:                 # the draft's instruction for the processing of personal data
+  purpose:
+    sv: Tillhandahållande av tjänsten och administration av användarkonton.
+    en: Providing the service and administering user accounts.
+  data:
+    sv: Användaridentiteter, kontaktuppgifter och loggar över användningen.
+    en: User identities, contact details and logs of use.
+  subjects:
+    sv: Kundens medarbetare och andra användare av tjänsten.
+    en: The Customer's staff and other users of the service.
+  location:
+    sv: Leverantörens driftmiljö inom EU/EES.
+    en: The Supplier's operating environment in the EU/EEA.
 """
 
 
@@ -164,7 +180,7 @@ def example_library(today: str) -> dict[str, str]:
         "New clause", "Remedy of vulnerabilities")
     files = {
         "clauses/vulnerability-management/vulnerability-remedy.yaml": approved,
-        "services/school-platform.yaml": service("school-platform", "cloud-service"),
+        "services/school-platform.yaml": service("school-platform", "cloud-service", "saas"),
         "catalogs/own-requirements.yaml": catalog("own-requirements"),
         "agreements/example.yaml": agreement("example", ["school-platform"], ["own-requirements"], "sv", today),
         ".gitignore": "# generated drafts\noutput/\n",

@@ -1,105 +1,116 @@
-"""Defined terms: checking the terms/ files, and finding a term's forms in text."""
+"""Defined roles and forums: the one name each has per language, and the forums each delivery model has.
+
+A contract that calls the controller a "committee" in one clause and a "board" in the next, or the
+Customer "the Municipality", invites the argument that two different things are meant. The
+variants below are the names that have crept into drafts for a defined role or forum; the checks in
+`consistency` refuse them in the text the library contributes to a draft.
+"""
 
 from __future__ import annotations
 
-import functools
 import re
+from dataclasses import dataclass
+from typing import Iterable
 
-from generator.core.errors import Diagnostic
-from generator.core.legal import frame_forms
-from generator.core.placeholders import PLACEHOLDER
-from generator.library.load import Source
-
-LANGS = ("sv", "en")
-_WORD = re.compile(r"(?<![\w-])([A-ZÅÄÖÉ][a-zåäöéü]+(?:-[a-zåäöéü]+)*)(?![\w-])")
-_SENTENCE_START = re.compile(r"(?:[.!?:;]\s+|\n\s*(?:[-*+]|\d+[.)])?\s*|\(|\*|\"|\u201d)$")
+from generator.library.applicability import DELIVERY_MODELS
 
 
-def _starts_sentence(text: str, start: int) -> bool:
-    """Whether the word at `start` begins the text, a sentence, a list item or a quotation."""
-    before = text[:start]
-    return not before.strip() or bool(_SENTENCE_START.search(before[-12:]))
+@dataclass(frozen=True)
+class Term:
+    """A defined role or forum: its name in one language, and the names it must not have."""
+
+    lang: str
+    name: str
+    variants: re.Pattern
+    needles: tuple[str, ...]  # lowercase words one of which every variant contains: a cheap first test
 
 
-@functools.lru_cache(maxsize=1024)
-def form_regex(form: str) -> re.Pattern:
-    """A whole-word pattern for one form; its first letter matches either case ("Incident", "incident")."""
-    first, rest = form[0], re.escape(form[1:])
-    head = f"[{re.escape(first.lower())}{re.escape(first.upper())}]" if first.isalpha() else re.escape(first)
-    return re.compile(rf"(?<![\w-]){head}{rest}(?![\w-])")
+def _term(lang: str, name: str, needles: str, pattern: str, flags: int = 0) -> Term:
+    return Term(lang, name, re.compile(pattern, flags), tuple(needles.split("|")))
 
 
-def uses(text: str, forms) -> bool:
-    """Whether any of the forms occurs in the text as a whole word."""
-    return any(form_regex(f).search(text) for f in forms)
+TERMS = (
+    # The controller under the processor clauses: a municipal board of the Customer (nämnd).
+    _term("sv", "nämnd", "kommitt", r"\bkommitté\w*", re.IGNORECASE),
+    _term("en", "committee", "board", r"(?<!advisory )(?<!executive )(?<!change )\b[Bb]oards?\b"),
+    _term("sv", "Kunden", "beställaren|köparen|uppdragsgivaren|kommunen",
+          r"\b(?:Beställaren|Köparen|Uppdragsgivaren|Kommunen)\b"),
+    _term("en", "the Customer", "client|purchaser|buyer|municipality",
+          r"\b[Tt]he (?:Client|Purchaser|Buyer|Municipality)\b"),
+    _term("sv", "Leverantören", "utföraren|tjänsteleverantören|uppdragstagaren",
+          r"\b(?:Utföraren|Tjänsteleverantören|Uppdragstagaren)\b"),
+    _term("en", "the Supplier", "provider|vendor|contractor",
+          r"\b[Tt]he (?:Provider|Vendor|Contractor|Service Provider)\b"),
+    _term("sv", "säkerhetsforum", "säkerhetsråd|kommitt|säkerhetsgrupp",
+          r"\bsäkerhets(?:råd|rådet|kommitté\w*|grupp\w*)\b", re.IGNORECASE),
+    _term("en", "security forum", "council|committee|board|group",
+          r"\bsecurity (?:council|committee|board|group)s?\b", re.IGNORECASE),
+    _term("sv", "kundråd", "kundforum", r"\bkundforum\w*", re.IGNORECASE),
+    _term("en", "customer council", "board|committee|forum|council",
+          r"\b(?:customer (?:board|committee|forum)|IT council)s?\b", re.IGNORECASE),
+    _term("sv", "förändringsråd", "ändringsråd|ändringsnämnd",
+          r"\b(?:ändringsråd|förändringsnämnd|ändringsnämnd)\w*", re.IGNORECASE),
+    _term("en", "change advisory board", "board|committee|council",
+          r"\bchange (?:board|committee|council)s?\b", re.IGNORECASE),
+    _term("sv", "driftmöte", "driftsmöte|driftforum", r"\b(?:driftsmöte|driftforum)\w*", re.IGNORECASE),
+    _term("en", "operations meeting", "operational|forum",
+          r"\b(?:operational meeting|operations forum)s?\b", re.IGNORECASE),
+)
+
+# The delivery models in which each forum exists. A multi-tenant cloud supplier holds no customer
+# council, operations meeting or change advisory board with one customer; its forum with the
+# customer is the security forum of the cloud forum clause.
+FORUM_MODELS = {
+    "security-forum": DELIVERY_MODELS,
+    "customer-council": ("on-premises", "hosted"),
+    "operations-meeting": ("on-premises", "hosted"),
+    "change-advisory-board": ("on-premises", "hosted"),
+}
+SUBSTITUTE_FORUM = "security-forum"
+
+# How clause text names each forum, per language: the defined name as a term of its own.
+FORUM_NAMES = {
+    "security-forum": {"sv": "säkerhetsforum", "en": "security forum"},
+    "customer-council": {"sv": "kundråd", "en": "customer council"},
+    "operations-meeting": {"sv": "driftmöte", "en": "operations meeting"},
+    "change-advisory-board": {"sv": "förändringsråd", "en": "change advisory board"},
+}
+_FORUM_TERMS = tuple(_term(lang, forum, name, rf"\b{name}\w*", re.IGNORECASE)
+                     for forum, names in FORUM_NAMES.items() for lang, name in names.items())
+
+def forum_in(forum: str | None, models: Iterable[str]) -> str | None:
+    """The forum where follow-up placed in `forum` takes place for services of these delivery models:
+    the forum itself when it exists in one of them, else the security forum."""
+    models = list(models)
+    if forum is None or not models or any(m in FORUM_MODELS[forum] for m in models):
+        return forum
+    return SUBSTITUTE_FORUM
 
 
-def _diag(source: Source, path: tuple, message: str, code: str, line: int | None = None,
-          severity: str = "error") -> Diagnostic:
-    from generator.library.validate import key_path
-
-    return Diagnostic(source.path, line or source.line(path), key_path(path), message, code, severity)
+def variants(text: str, lang: str) -> list[tuple[int, str, str]]:
+    """Every variant name of a defined term in `text`: (offset, the variant, the defined name)."""
+    return _matches(_BY_LANG["terms", lang], text)
 
 
-def term_problems(terms: dict[str, Source], clauses: dict[str, Source], agreements: dict[str, Source]
-                  ) -> list[Diagnostic]:
-    """Translations of each term, no form defined twice, and capitalised words no term defines."""
-    problems: list[Diagnostic] = []
-    owner: dict[tuple[str, str], str] = {}  # (language, form folded) → where it is defined
-    for lang in LANGS:
-        for form in frame_forms(lang):
-            owner[(lang, form.casefold())] = "the contract frame (parties and main agreement)"
-    for source in terms.values():
-        data = source.data
-        langs = set(data["term"]) | set(data["forms"]) | set(data["definition"])
-        for key in ("term", "forms", "definition"):
-            for lang in sorted(langs - set(data[key])):
-                problems.append(_diag(source, (key,), f"missing the '{lang}' translation", "missing-translation"))
-        for lang, forms in data["forms"].items():
-            for i, form in enumerate(forms):
-                where = owner.setdefault((lang, form.casefold()), f"{source.path}:{source.line(('forms', lang, i))}")
-                if not where.startswith(source.path + ":"):
-                    problems.append(_diag(source, ("forms", lang, i), f"'{form}' is already defined by {where}",
-                                          "term-defined-twice"))
-    problems += _undefined_capitalised(owner, clauses)
-    return problems
+def forums_named(text: str, lang: str) -> list[tuple[int, str, str]]:
+    """Every forum the text names: (offset, the words, forum key)."""
+    return _matches(_BY_LANG["forums", lang], text)
 
 
-def _undefined_capitalised(owner: dict, clauses: dict[str, Source]) -> list[Diagnostic]:
-    """Warn where a clause capitalises, mid-sentence, a word it otherwise writes in lower case:
-    it reads as a defined term, and no term defines it."""
-    texts = {lang: [(s, PLACEHOLDER.sub(lambda m: " " * len(m.group(0)), s.data["text"][lang])) for s in clauses.values() if lang in s.data["text"]]
-             for lang in LANGS}
-    problems = []
-    for lang, entries in texts.items():
-        for source, text in entries:
-            # The clause's own lower-case words: the same word capitalised mid-sentence reads as a term.
-            lower_words = set(re.findall(r"(?<![\w-])[a-zåäöéü][\w-]*", text))
-            for match in _WORD.finditer(text):
-                word = match.group(1)
-                if _starts_sentence(text, match.start()) or word.lower() not in lower_words:
-                    continue
-                if _in_name(text, match.start(), match.end()):  # "General Data Protection Regulation"
-                    continue
-                if any((lang, f.casefold()) in owner for f in (word, f"the {word}")):
-                    continue
-                problems.append(_diag(source, ("text", lang), f"'{word}' is capitalised mid-sentence like a "
-                                      f"defined term, but no term in terms/ defines it (write it in lower case, "
-                                      f"or add a term)", "undefined-term",
-                                      line=source.text_line(("text", lang), match.start()), severity="warning"))
-    return problems
+def _compiled(terms: tuple[Term, ...], lang: str) -> tuple[tuple[Term, ...], tuple[str, ...]]:
+    mine = tuple(t for t in terms if t.lang == lang)
+    return mine, tuple(dict.fromkeys(n for t in mine for n in t.needles))
 
 
-_CAPITAL_BEFORE = re.compile(r"[A-ZÅÄÖ][\w-]*[ \n]+(?:(?:of|for|and|the|och|för)[ \n]+)?$")
-_CAPITAL_AFTER = re.compile(r"[ \n]+(?:(?:of|for|and|the|och|för)[ \n]+)?[A-ZÅÄÖ]")
+_BY_LANG = {(kind, lang): _compiled(terms, lang) for kind, terms in (("terms", TERMS), ("forums", _FORUM_TERMS))
+            for lang in ("sv", "en")}
 
 
-_INSTRUMENTS = {"Act", "Regulation", "Directive", "Code", "Ordinance", "Decision"}  # "that Act", "the Act (2020:914)"
-
-
-def _in_name(text: str, start: int, end: int) -> bool:
-    """Whether the word belongs to a run of capitalised words (the name of a law, an authority, a
-    standard) or names a legal instrument."""
-    return (text[start:end] in _INSTRUMENTS or bool(re.match(r"[ \n]+\d", text[end:end + 3]))  # "Section 2 a"
-            or bool(_CAPITAL_BEFORE.search(text[max(0, start - 40):start]))
-            or bool(_CAPITAL_AFTER.match(text, end)))
+def _matches(compiled: tuple[tuple[Term, ...], tuple[str, ...]], text: str) -> list[tuple[int, str, str]]:
+    terms, needles = compiled
+    lower = text.lower()
+    # Substring tests (C speed) rule out almost every text; only then do the term patterns run.
+    if not any(n in lower for n in needles):
+        return []
+    return sorted((m.start(), m.group(), t.name) for t in terms
+                  if any(n in lower for n in t.needles) for m in t.variants.finditer(text))

@@ -11,6 +11,7 @@ import cerberus
 from cerberus.errors import BasicErrorHandler
 
 from generator.core.errors import Diagnostic
+from generator.library import consistency
 from generator.library.fallbacks import acceptance_problems, fallback_problems
 from generator.library.fastschema import conforms
 from generator.library.extend import quiet_unused, resolve_overrides
@@ -49,7 +50,7 @@ def validate(sources: list[Source]) -> list[Diagnostic]:
         problems += found
         if not found:
             valid.append(source)
-    return problems + cross_check(valid)
+    return problems + [d for source in valid for d in document_problems(source)] + cross_check(valid)
 
 
 def cross_check(sources: list[Source]) -> list[Diagnostic]:
@@ -149,6 +150,14 @@ def _string_problems(source: Source, value: Any, path: tuple) -> list[Diagnostic
     return []
 
 
+def document_problems(source: Source) -> list[Diagnostic]:
+    """What a schema-valid document gets wrong on its own beyond the schema (see `consistency`)."""
+    found: list[Diagnostic] = []
+    consistency.check_document(source, lambda src, path, message, code, **kw: found.append(
+        _diag(src, path, message, code, **kw)))
+    return found
+
+
 # --- cross-file -------------------------------------------------------------------------------
 
 class _CrossCheck:
@@ -176,7 +185,7 @@ class _CrossCheck:
             self._partial(source)
             self._rules(source)
         from generator.library.frame import frame_problems
-        from generator.library.terms import term_problems
+        from generator.library.defined_terms import term_problems
 
         self.problems += term_problems(self.by_kind["term"], self.by_kind["clause"], self.by_kind["agreement"])
         for source in self.by_kind["agreement"].values():
@@ -186,6 +195,7 @@ class _CrossCheck:
 
             self.problems += reference_problems(self.by_kind["agreement"], self.by_kind["clause"],
                                                 self.by_kind["service"])
+        consistency.check(self.by_kind, self.add)
         return self.problems
 
     def by_kind_only(self) -> dict[str, dict[str, Source]]:
