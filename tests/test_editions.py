@@ -109,6 +109,10 @@ def test_every_reference_points_at_an_existing_annex_or_heading(built, pdf, iden
     assert annexes and numbers
     docx_text = " ".join(t for _, t in paragraphs(docx))
     for text in (pdf[docx.name], docx_text):
+        # The review edition's checklist cites the catalogs' own sources ("Audit report ..., section 4.1"),
+        # which are no references of the draft: check the text before it.
+        for title in ("\u2013 Täckning mot kravkataloger", "\u2013 Coverage against requirement catalogs"):
+            text = text[:text.rfind(title)] if title in text else text
         found = _REF.findall(text)
         assert any(k.lower() in ("punkt", "section") for k, _ in found)
         for kind, number in found:
