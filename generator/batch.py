@@ -53,7 +53,8 @@ _JOB: dict = {}
 
 
 def build_all(root: Path, agreements: tuple[str, ...], out: Path, formats: tuple[str, ...],
-              template: Path | None, jobs: int | None = None, quiet: bool = False) -> int:
+              template: Path | None, jobs: int | None = None, quiet: bool = False,
+              editions: tuple[str, ...] | None = None) -> int:
     """Build each agreement (all when none is named); the most serious exit code of those that failed."""
     from generator.library.open import open_library
     from generator.output import write_files
@@ -67,7 +68,7 @@ def build_all(root: Path, agreements: tuple[str, ...], out: Path, formats: tuple
     jobs = min(jobs or default_jobs(), len(ids)) or 1
     report = BatchReport(ids, quiet)
     with report:
-        for index, outcome in _outcomes(library, ids, formats, template, jobs):
+        for index, outcome in _outcomes(library, ids, formats, template, jobs, editions):
             written = []
             if outcome.failure is None:
                 try:
@@ -81,9 +82,10 @@ def build_all(root: Path, agreements: tuple[str, ...], out: Path, formats: tuple
     return report.finish(time.perf_counter() - started)
 
 
-def _outcomes(library: Library, ids: list[str], formats: tuple[str, ...], template: Path | None, jobs: int):
+def _outcomes(library: Library, ids: list[str], formats: tuple[str, ...], template: Path | None, jobs: int,
+              editions: tuple[str, ...] | None = None):
     """(index, Outcome) of each agreement as it is done: in this process with one job, else in workers."""
-    job = (library, tuple(formats), template)
+    job = (library, tuple(formats), template, editions)
     if jobs <= 1:
         _set_job(*job)
         for index, agreement in enumerate(ids):
@@ -98,8 +100,9 @@ def _outcomes(library: Library, ids: list[str], formats: tuple[str, ...], templa
     yield from run(build_one, ids, jobs, initializer=_set_job, initargs=job)
 
 
-def _set_job(library: Library, formats: tuple[str, ...], template: Path | None) -> None:
-    _JOB.update(library=library, formats=formats, template=template)
+def _set_job(library: Library, formats: tuple[str, ...], template: Path | None,
+             editions: tuple[str, ...] | None = None) -> None:
+    _JOB.update(library=library, formats=formats, template=template, editions=editions)
 
 
 def build_one(agreement: str) -> Outcome:
@@ -108,7 +111,9 @@ def build_one(agreement: str) -> Outcome:
     from generator.report import coverage_summary
 
     try:
-        draft, files = build_files(_JOB["library"], agreement, _JOB["formats"], _JOB["template"])
+        editions = _JOB.get("editions")
+        draft, files = build_files(_JOB["library"], agreement, _JOB["formats"], _JOB["template"],
+                                   **({"editions": editions} if editions else {}))
         return Outcome(agreement, files, coverage_summary(draft))
     except KlausulError as exc:
         return Outcome(agreement, failure=Failure.of(exc))

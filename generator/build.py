@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from generator.draft.assemble import assemble
+from generator.draft.editions import EDITIONS, SUFFIXES, edition
 from generator.core.errors import BuildError, Diagnostic, OutputError
 from generator.core.files import read_regular
 from generator.core.model import Draft, Library
@@ -14,15 +15,20 @@ COVERAGE_FORMATS = ("coverage.json", "coverage.md")
 
 
 def build_files(library: Library, agreement_id: str, formats: tuple[str, ...] = ("docx",),
-                template: Path | None = None) -> tuple[Draft, dict[str, bytes]]:
-    """The draft and its files: the requested formats plus the coverage checklist."""
+                template: Path | None = None, editions: tuple[str, ...] = EDITIONS) -> tuple[Draft, dict[str, bytes]]:
+    """The draft and its files: the requested formats in each edition (<id>.contract.docx for the
+    counterparty, <id>.docx for review), plus the coverage checklist."""
     draft = _assembled(library, agreement_id, stamped="docx" in formats)
     template_bytes, template_name = _template(library, agreement_id, template)
     files = {}
-    for fmt in tuple(formats) + COVERAGE_FORMATS:
+    for fmt in formats:
         suffix, _ = WRITERS[fmt]
         options = {"template": template_bytes, "template_name": template_name} if fmt == "docx" else {}
-        files[f"{draft.id}{suffix}"] = render(fmt, draft, **options)
+        for name in EDITIONS:  # in a fixed order, whatever order they were asked in
+            if name in editions:
+                files[f"{draft.id}{SUFFIXES[name]}{suffix}"] = render(fmt, edition(draft, name), **options)
+    for fmt in COVERAGE_FORMATS:
+        files[f"{draft.id}{WRITERS[fmt][0]}"] = render(fmt, draft)
     return draft, files
 
 

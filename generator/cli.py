@@ -237,14 +237,17 @@ def _render_one(root: Path, agreement: str, fmt: str, output: Path | None, **opt
               help="Agreements built at the same time, in worker processes  [default: number of cores]")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no line per built agreement; "
               "errors and the summary line are still printed.")
+@click.option("--edition", "editions", type=click.Choice(["contract", "review"]), multiple=True,
+              help="contract (<id>.contract.docx, for the other party) or review (<id>.docx, ours); "
+              "repeat for both  [default: both]")
 @click.pass_obj
 def build(root: Path, agreements: tuple[str, ...], out: Path | None, formats: tuple[str, ...],
-          template: Path | None, jobs: int | None, quiet: bool) -> None:
-    """Write the draft and its coverage checklist for each AGREEMENT (default: all)."""
+          template: Path | None, jobs: int | None, quiet: bool, editions: tuple[str, ...]) -> None:
+    """Write the draft (contract and review editions) and its coverage checklist for each AGREEMENT (default: all)."""
     from generator.batch import build_all
 
     click.get_current_context().exit(build_all(root, agreements, out or root / "output", formats or ("docx",),
-                                               template, jobs, quiet))
+                                               template, jobs, quiet, editions or None))
 
 
 # --- starting and exploring a library: init, new, list ------------------------------------------

@@ -171,7 +171,9 @@ def test_a_rule_no_covering_clause_states_leaves_the_item_partly_covered(shipped
     # Without the clause that states the availability, item 4 rests on a clause marked partial and
     # its availability rule has no value to check.
     _edit(shipped / "agreements" / f"{SAMPLE}.yaml", lambda d: d.update(exclude=d["exclude"] + [
-        {"clause": "availability-and-communication", "reason": "Tillgänglighet regleras i huvudavtalet."}]))
+        {"clause": "availability-and-communication", "reason": "Tillgänglighet regleras i huvudavtalet."},
+        # the service credits for missed availability refer to that clause, so they go too
+        {"clause": "service-credits", "reason": "Vite regleras i huvudavtalet."}]))
     result, report = _coverage(klausul, shipped, SAMPLE, "--strict")
     assert result.exit_code == 1
     item = _item(report, "se-municipal-baseline:4")

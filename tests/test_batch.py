@@ -47,7 +47,7 @@ def test_parallel_build_is_byte_identical_to_one_job_and_prints_in_order(library
     one = klausul(library, "build", "--jobs", "1", "--format", "docx", "--format", "md", "--out", str(tmp_path / "one"))
     two = klausul(library, "build", "-j", "3", "--format", "docx", "--format", "md", "--out", str(tmp_path / "two"))
     assert one.exit_code == two.exit_code == 0, two.stderr
-    assert len(_hashes(tmp_path / "one")) == 4 * len(ids) == 32
+    assert len(_hashes(tmp_path / "one")) == 6 * len(ids) == 48
     assert _hashes(tmp_path / "one") == _hashes(tmp_path / "two")
     lines = [line.split(":")[0] for line in two.stdout.splitlines()]
     assert lines == ids  # the order asked for, whichever worker finished first
@@ -63,7 +63,7 @@ def test_a_failing_agreement_does_not_stop_the_others_and_exits_1(library, klaus
     assert "service 'vault' is classified at level 4" in result.stderr
     assert SUMMARY.findall(result.stderr) == [(str(len(ids)), "1")]
     written = {p.name for p in (library / "output").iterdir()}
-    assert written == {f"{a}{s}" for a in ids for s in (".docx", ".coverage.json", ".coverage.md")}
+    assert written == {f"{a}{s}" for a in ids for s in (".contract.docx", ".docx", ".coverage.json", ".coverage.md")}
 
 
 def test_worst_exit_code_wins_and_every_failure_is_reported_in_order(library, klausul):

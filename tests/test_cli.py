@@ -23,7 +23,8 @@ def test_build_writes_draft_and_checklists(library, klausul, tmp_path):
     out = tmp_path / "out"
     result = klausul(library, "build", "pilot", "--out", str(out))
     assert result.exit_code == 0, result.stderr
-    assert sorted(p.name for p in out.iterdir()) == ["pilot.coverage.json", "pilot.coverage.md", "pilot.docx"]
+    assert sorted(p.name for p in out.iterdir()) == ["pilot.contract.docx", "pilot.coverage.json",
+                                                       "pilot.coverage.md", "pilot.docx"]
     report = json.loads((out / "pilot.coverage.json").read_text(encoding="utf-8"))
     assert report["agreement"] == "pilot" and report["language"] == "en"
     assert report["catalogs"][0]["summary"] == {"covered": 3, "partial": 1, "inadequate": 0, "excluded": 1, "gap": 0}
@@ -35,7 +36,15 @@ def test_build_everything_by_default_into_output(library, klausul):
     assert result.exit_code == 0, result.stderr
     names = sorted(p.name for p in (library / "output").iterdir())
     assert names == sorted(f"{a}{s}" for a in ("gaps", "pilot")
-                           for s in (".docx", ".md", ".coverage.json", ".coverage.md"))
+                           for s in (".docx", ".md", ".contract.docx", ".contract.md", ".coverage.json", ".coverage.md"))
+
+
+def test_build_one_edition(library, klausul, tmp_path):
+    result = klausul(library, "build", "pilot", "--edition", "contract", "--out", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.stderr
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["pilot.contract.docx", "pilot.coverage.json",
+                                                          "pilot.coverage.md"]
+    assert klausul(library, "build", "pilot", "--edition", "draft").exit_code == 2
 
 
 def test_two_builds_are_byte_identical(library, klausul, tmp_path):

@@ -52,7 +52,7 @@ def test_a_changed_clause_with_its_fields_and_words(repo, klausul):
     assert (default["old"], default["new"]) == (24, 12)
     assert [w for w in changes["text.en"]["words"] if w[0] != "="] == [["-", "shall"], ["+", "must"]]
     assert "text.sv" not in changes
-    assert data["summary"]["clause"] == {"changed": 1, "added": 0, "removed": 0, "renamed": 0, "unchanged": 3}
+    assert data["summary"]["clause"] == {"changed": 1, "added": 0, "removed": 0, "renamed": 0, "unchanged": 4}  # exit-evidence too
 
     text = klausul(repo.root, "diff", "--color", "never").stdout
     assert "changed  clause alpha  1.2.0 → 1.3.0  clauses/alpha.yaml" in text

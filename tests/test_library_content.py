@@ -24,7 +24,7 @@ PLACEHOLDER = re.compile(r"\{\{\s*([a-z][a-z0-9_]*)\s*\}\}")
 def shipped(tmp_path):
     """A writable copy of the shipped library."""
     root = tmp_path / "lib"
-    for folder in ("clauses", "services", "catalogs", "agreements"):
+    for folder in ("clauses", "services", "catalogs", "agreements", "terms"):
         shutil.copytree(REPO / folder, root / folder)
     return root
 

@@ -41,7 +41,7 @@ def test_requirement_workbook_reads_back_with_every_clause(library, klausul, tmp
     idents = [r["Internal identity (do not change)"].split("|")[2] for r in rows]
     assert [i.split("/")[0] for i in idents if "/" not in i or i.endswith("/a")] == \
         [f"{c.id}@{c.version}" for c in draft.clauses]
-    assert [r["No."] for r in rows] == ["3.1", "4.1", "5.1"]
+    assert [r["No."] for r in rows] == ["5.1", "6.1", "7.1"]
     shall = sum(c.obligation == "shall" for c in draft.clauses)
     assert sum(r["Shall/Should"] == "Shall" for r in rows) == shall
     assert sum(r["Shall/Should"] == "Should" for r in rows) == len(rows) - shall
@@ -128,15 +128,15 @@ def test_calendar_parses_with_recurring_events_from_the_start_date(library, klau
 
 def test_plan_in_markdown_csv_and_the_word_draft(library, klausul, tmp_path):
     md = klausul(library, "followup", "pilot").stdout
-    assert "| 5.1 | Processing on instructions: Deviations from the instruction. | Supplier | – | Per event |" in md
+    assert "| 7.1 | Processing on instructions: Deviations from the instruction. | Supplier | – | Per event |" in md
     rows = list(csv.DictReader(io.StringIO(klausul(library, "followup", "pilot", "--format", "csv").stdout)))
     assert [(r["clause"], r["frequency"], r["first_due"], r["by"]) for r in rows] == [
         ("beta", "quarterly", "2027-06-28", "joint"), ("alpha", "monthly", "2027-04-28", "supplier"),
         ("gamma", "per-event", "", "supplier")]
     assert klausul(library, "build", "pilot", "--out", str(tmp_path)).exit_code == 0
     texts = [t for _, t in paragraphs(tmp_path / "pilot.docx")]
-    annex = texts.index("Annex 3 \u2013 Follow-up plan")  # annex 1 is the processing instruction
-    assert "2027-06-28" in texts[annex:] and texts.index("Annex 4 \u2013 Clause register") > annex
+    annex = texts.index("Annex 2 \u2013 Follow-up plan")  # annex 1 is the processing instruction
+    assert "2027-06-28" in texts[annex:] and texts.index("Annex 5 \u2013 Clause register") > annex
 
 
 def test_plan_without_start_date_asks_for_one(library, klausul, tmp_path):

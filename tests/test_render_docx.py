@@ -29,7 +29,7 @@ def pilot_docx(pilot) -> bytes:
 def test_reopens_and_holds_every_clause_title_and_no_template_syntax(pilot, pilot_docx):
     document = python_docx.Document(io.BytesIO(pilot_docx))
     headings = [p.text for p in document.paragraphs if p.style.style_id == "Heading2"]
-    assert headings == [c.title for c in pilot.clauses]
+    assert headings == [c.title for c in pilot.frame] + [c.title for c in pilot.clauses]
     text = all_text(pilot_docx)
     for marker in ("{{", "{%", "{#", "%}", "}}"):
         assert marker not in text
@@ -46,15 +46,18 @@ def test_special_characters_come_out_verbatim(pilot_docx):
 def test_document_structure(pilot_docx):
     headings = [(s, t) for s, t in paragraphs(pilot_docx) if s in ("Heading1", "AnnexHeading", "TOCHeading")]
     assert headings == [
-        ("TOCHeading", "Contents"), ("Heading1", "Parties and scope"),
+        ("TOCHeading", "Contents"), ("Heading1", "Parties and scope"), ("Heading1", "Definitions"),
+        ("Heading1", "Contract documents, precedence and term"),
         ("Heading1", "Services and information classification"),
         ("Heading1", "Continuity and disaster recovery"), ("Heading1", "Incident management"),
         ("Heading1", "Processing of personal data"), ("Heading1", "Signatures"),
         ("AnnexHeading", "Annex 1 – Instructions for the processing of personal data"),
-        ("AnnexHeading", "Annex 2 – Coverage against requirement catalogs"),
-        ("AnnexHeading", "Annex 3 – Follow-up plan"), ("AnnexHeading", "Annex 4 – Clause register")]
+        ("AnnexHeading", "Annex 2 – Follow-up plan"), ("AnnexHeading", "Annex 3 – Pilot service descriptions"),
+        ("AnnexHeading", "Annex 4 – Coverage against requirement catalogs"), ("AnnexHeading", "Annex 5 – Clause register")]
     toc = [t for s, t in paragraphs(pilot_docx) if s == "TOC2"]
-    assert toc == ["3.1\u2002Recovery", "4.1\u2002Alerts & <reports>", "5.1\u2002Processing on instructions"]
+    assert toc == ["3.1\u2002Contract documents and order of precedence", "3.2\u2002Term and entry into force",
+                   "3.3\u2002Language", "5.1\u2002Recovery",
+                   "6.1\u2002Alerts & <reports>", "7.1\u2002Processing on instructions"]
     assert "8\u00a0hours" in all_text(pilot_docx)  # the no-break space between number and unit survives
 
 
@@ -64,6 +67,7 @@ def test_every_ordered_list_restarts_and_nested_lists_go_one_level_down(pilot_do
                  p.find("w:pPr/w:numPr/w:ilvl", NS).get(f"{{{W}}}val"),
                  "".join(t.text for t in p.iter(f"{{{W}}}t")))
                 for p in body.iter(f"{{{W}}}p") if p.find("w:pPr/w:pStyle[@w:val='ListNumber']", NS) is not None]
+    numbered = numbered[[t for _, _, t in numbered].index("first item"):]  # after the order of precedence
     assert [(lvl, text) for _, lvl, text in numbered] == [
         ("0", "first item"), ("0", "second item"), ("1", "sub-item a"), ("1", "sub-item b"), ("0", "starts again")]
     first_list, second_list = numbered[0][0], numbered[4][0]

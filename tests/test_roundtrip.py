@@ -107,7 +107,7 @@ def test_a_libreoffice_round_trip_keeps_the_marks_and_verifies_clean(built, klau
     saved = _libreoffice(path, tmp_path / "lo", tmp_path / "profile")
     before = [(p.kind, p.mark, p.title) for p in read_document(path.read_bytes()).parts if p.kind == "clause"]
     after = [(p.kind, p.mark, p.title) for p in read_document(saved.read_bytes()).parts if p.kind == "clause"]
-    assert after == before and len(after) == 51
+    assert after == before and len(after) == 54
     assert saved.read_bytes() != path.read_bytes()  # LibreOffice rewrote the package
     code, report = _verify(klausul, root, saved)
     assert code == 0 and report["matches"] and report["text"] == []
@@ -183,7 +183,7 @@ def test_an_edit_made_inside_libreoffice_by_a_macro_is_found_with_its_clause(bui
     assert code == 1
     (change,) = report["text"]
     assert (change["kind"], change["number"], change["id"], change["status"]) == (
-        "clause", "14.1", "backup-and-restore", "changed")
+        "clause", "16.1", "backup-and-restore", "changed")
     assert ["-", "dygn"] in change["words"] and ["+", "vecka"] in change["words"]
 
 
@@ -195,7 +195,7 @@ def test_a_hand_edit_of_document_xml_fails_verify_naming_the_clause(built, klaus
                                                              "per dygn", "per vecka"))
     result = klausul(root, "verify", str(edited))
     assert result.exit_code == 1
-    assert "changed: clause 14.1 backup-and-restore (Säkerhetskopiering och återläsning)" in result.stdout
+    assert "changed: clause 16.1 backup-and-restore (Säkerhetskopiering och återläsning)" in result.stdout
     assert "[-dygn-]{+vecka+}" in result.stdout
     assert "the file does not match" in result.stdout
 
@@ -207,14 +207,14 @@ def test_verify_finds_every_counterparty_edit_with_its_clause(built, klausul, tm
     assert code == 1
     found = {(d["status"], d["kind"], d["number"], d["id"]) for d in report["text"]}
     assert found == {
-        ("changed", "clause", "11.1", "security-logging"),
-        ("changed", "clause", "13.3", "test-information"),
-        ("changed", "clause", "15.2", "redundancy-critical-components"),
-        ("missing", "clause", "9.3", "secure-deletion-and-disposal"),
+        ("changed", "clause", "13.1", "security-logging"),
+        ("changed", "clause", "15.3", "test-information"),
+        ("changed", "clause", "17.2", "redundancy-critical-components"),
+        ("missing", "clause", "11.3", "secure-deletion-and-disposal"),
         ("added", "outside", "", None),
     }
     outside = next(d for d in report["text"] if d["kind"] == "outside")
-    assert outside["where"] == "10.3 threat-led-penetration-testing"
+    assert outside["where"] == "12.3 threat-led-penetration-testing"
     assert outside["words"] == [["+", "Leverantören ansvarar inte för följdskador."]]
     number = next(d for d in report["text"] if d["id"] == "test-information")
     assert ["-", "5"] in number["words"] and ["+", "8"] in number["words"]
@@ -227,20 +227,21 @@ def test_a_rewritten_heading_and_a_moved_clause_are_found(built, klausul, tmp_pa
     test_info[0].text = "Testdata"  # python-docx replaces the heading's runs, and the bookmark start with them
     test_info[1].text = test_info[1].text.replace("fiktiva", "syntetiska")
     headings = [p.text for p in document.paragraphs if p.style.style_id == "Heading2"]
+    headings = headings[3:]  # after the contract frame's own clauses (documents and precedence, term, language)
     first, second = clause_paragraphs(document, headings[0]), clause_paragraphs(document, headings[1])
-    for p in reversed(first):  # clause 3.1 moved below clause 4.1
+    for p in reversed(first):  # clause 5.1 moved below clause 6.1
         second[-1]._p.addnext(p._p)
     edited = _write(tmp_path / "edited.docx", save(document))
     code, report = _verify(klausul, root, edited)
     assert code == 1
     assert {(d["status"], d["number"], d["id"], d["where"]) for d in report["text"]} == {
-        ("changed", "13.3", "test-information", None),
-        ("moved", "3.1", "information-security-policy", "4.1 security-contacts-and-forum")}
+        ("changed", "15.3", "test-information", None),
+        ("moved", "5.1", "information-security-policy", "6.1 security-contacts-and-forum")}
     changed = next(d for d in report["text"] if d["status"] == "changed")
     assert ["-", "Testinformation"] in changed["words"] and ["+", "syntetiska"] in changed["words"]
     code, review, clauses = _review(klausul, root, edited)
     assert code == 1 and clauses["test-information"]["status"] == "free-text"
-    assert [(d["status"], d["number"]) for d in review["other"]] == [("moved", "3.1")]
+    assert [(d["status"], d["number"]) for d in review["other"]] == [("moved", "5.1")]
 
 
 def test_verify_without_manifest_matches_by_text_and_exits_2_when_nothing_matches(built, klausul, tmp_path):
@@ -253,7 +254,7 @@ def test_verify_without_manifest_matches_by_text_and_exits_2_when_nothing_matche
     unmarked = _write(tmp_path / "unmarked.docx", stripped.getvalue())
     code, report = _verify(klausul, root, unmarked)
     assert code == 0 and report["text"] == []
-    assert f"agreement '{AGREEMENT}' (51 of 51 clauses found" in report["notes"][0]
+    assert f"agreement '{AGREEMENT}' (54 of 54 clauses found" in report["notes"][0]
     stranger = python_docx.Document()
     stranger.add_heading("Hyresavtal", 1)
     stranger.add_paragraph("Hyresgästen ska betala hyran i förskott.")
@@ -287,7 +288,7 @@ def test_review_classifies_each_counterparty_edit(built, klausul, tmp_path):
     assert clauses["security-monitoring"]["comments"] == [
         {"author": "Kustlinjens jurist", "text": "Vi kan inte övervaka dygnet runt."}]
     (other,) = report["other"]
-    assert (other["kind"], other["where"]) == ("outside", "10.3 threat-led-penetration-testing")
+    assert (other["kind"], other["where"]) == ("outside", "12.3 threat-led-penetration-testing")
     others = {c["status"] for i, c in clauses.items() if i not in (
         "security-logging", "test-information", "redundancy-critical-components", "secure-deletion-and-disposal")}
     assert others == {"unchanged"}
@@ -310,7 +311,7 @@ def test_review_reports_in_markdown_and_word(built, klausul, tmp_path):
     result = klausul(root, "review", str(edited))
     assert result.exit_code == 1
     md = result.stdout
-    assert "| 15.2 | Redundans i kritiska komponenter (`redundancy-critical-components`) | approved fallback 1: " \
+    assert "| 17.2 | Redundans i kritiska komponenter (`redundancy-critical-components`) | approved fallback 1: " \
            "Redundans endast för komponenter som Kunden utpekat |" in md
     assert "- To record it, add to the agreement's `accept:` `{clause: test-information, parameter: " \
            "test_data_deletion, value: 8}`" in md
@@ -342,8 +343,8 @@ def test_tracked_changes_from_the_redline_writer_are_pending_for_verify_and_prop
     code, report = _verify(klausul, root, returned)
     assert code == 1
     pending = {(d["number"], d["id"]) for d in report["text"] if d["status"] == "pending"}
-    assert pending == {("9.3", "secure-deletion-and-disposal"), ("11.1", "security-logging"),
-                       ("13.3", "test-information"), ("15.2", "redundancy-critical-components"), ("", None)}
+    assert pending == {("11.3", "secure-deletion-and-disposal"), ("13.1", "security-logging"),
+                       ("15.3", "test-information"), ("17.2", "redundancy-critical-components"), ("", None)}
     assert not [d for d in report["text"] if d["status"] != "pending"]  # as it stands, the text is ours
     (added,) = [d for d in report["text"] if d["kind"] == "outside"]
     assert added["words"] == [["+", "Leverantören ansvarar inte för följdskador."]]
@@ -376,8 +377,8 @@ def test_changes_accepted_in_libreoffice_count_as_the_text(built, klausul, tmp_p
 def test_review_lists_a_new_clause_and_a_changed_frame_section(built, klausul, tmp_path):
     root, path = built
     document = open_docx(path.read_bytes())
-    replace_words([p for p in document.paragraphs if p.text.startswith("Kustlinjen IT AB")], "Kustlinjen IT AB",
-                  "Kustlinjen IT Holding AB")
+    replace_words([p for p in document.paragraphs if p.text.startswith("Detta avtal ingås mellan")],
+                  "Kustlinjen IT AB", "Kustlinjen IT Holding AB")
     last = clause_paragraphs(document, "Testinformation")[-1]
     heading = python_docx.Document(io.BytesIO(path.read_bytes())).add_paragraph("Ansvarsbegränsning", "Heading 2")
     body = python_docx.Document().add_paragraph("Leverantörens ansvar är begränsat till årsavgiften.")

@@ -489,7 +489,7 @@ def test_a_workbook_from_before_the_agreement_changed_is_refused(tender_library,
     agreement.write_text(agreement.read_text(encoding="utf-8") + "parameters: {alert_time: 12}\n", encoding="utf-8")
     result = klausul(tender_library, "import", "answers", "pilot", str(path))
     assert result.exit_code == 2, result.stdout
-    assert "requirement(s) 5.1 read differently now than when the workbook was exported" in result.stderr
+    assert "requirement(s) 7.1 read differently now than when the workbook was exported" in result.stderr
 
 
 def test_a_password_protects_the_sheets_when_asked_for(library, klausul, tmp_path):
@@ -540,7 +540,7 @@ def test_a_workbook_with_a_dtd_is_refused(library, klausul, tmp_path):
 def test_columns_the_bidder_inserted_or_moved_do_no_harm(library, klausul, tmp_path):
     path = tmp_path / "answers.xlsx"
     _export(klausul, library, "pilot", path)
-    _fill(path, {"3.1": "No"})  # 3.1 is beta, the should-requirement
+    _fill(path, {"5.1": "No"})  # 5.1 is beta, the should-requirement
     wb = openpyxl.load_workbook(path)
     ws = wb.worksheets[1]
     ws.protection.sheet = False
@@ -550,5 +550,5 @@ def test_columns_the_bidder_inserted_or_moved_do_no_harm(library, klausul, tmp_p
     wb.save(path)
     data = json.loads(klausul(library, "import", "answers", "pilot", str(path), "--format", "json").stdout)
     assert data["summary"]["edits"] == 0 and data["summary"]["unknown_rows"] == 0
-    assert [(a["number"], a["raw"]) for a in data["answers"]] == [("3.1", "No"), ("4.1", "Yes"), ("5.1", "Yes")]
+    assert [(a["number"], a["raw"]) for a in data["answers"]] == [("5.1", "No"), ("6.1", "Yes"), ("7.1", "Yes")]
     assert data["met"] is True and data["summary"]["score"] == 0 and data["summary"]["max_score"] == 1

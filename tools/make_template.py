@@ -467,7 +467,7 @@ def build_document(rids: dict[str, str]) -> str:
     # ---- cover page ----------------------------------------------------
     body.append(_para("{{ title }}", "Title"))
     body.append(_para("{{ labels.subtitle }}", "Subtitle"))
-    body.append(_para("{{ labels.draft_notice }}", "ClauseMeta",
+    body.append(_para("{{ cover_note }}", "ClauseMeta",
                       ppr=_spacing(before=0, after=720)))
 
     pw = [1300, 2400, 2150, 3222]  # role | name | org number | contact role  = 9072
@@ -484,10 +484,11 @@ def build_document(rids: dict[str, str]) -> str:
     body.append(_para(ppr=_spacing(before=0, after=240)))
 
     iw = [2835, TEXT_W - 2835]
-    info = [
-        _row(_cell(iw[0], f"{{{{ labels.{key} }}}}", "CoverLabel", fill=LABEL_FILL)
-             + _cell(iw[1], f"{{{{ {key} }}}}", "CoverValue"))
-        for key in ("agreement_id", "version", "date", "status")
+    info = [  # the rows differ by edition (reference, version, date, status in legal form, or the id)
+        _row(_cell(TEXT_W, "{%tr for row in cover_rows %}", "TableText", span=2)),
+        _row(_cell(iw[0], "{{ row.label }}", "CoverLabel", fill=LABEL_FILL)
+             + _cell(iw[1], "{{ row.value }}", "CoverValue")),
+        _row(_cell(TEXT_W, "{%tr endfor %}", "TableText", span=2)),
     ]
     body.append(_table(iw, info, first_row=False))
 
@@ -533,7 +534,7 @@ def build_header_default() -> str:
         '<w:p><w:pPr><w:pStyle w:val="Header"/></w:pPr>'
         + _run("{{ title }}")
         + "<w:r><w:tab/></w:r>"
-        + _run("{{ agreement_id }} \u00b7 {{ labels.version }} {{ version }}")
+        + _run("{{ header_note }}")
         + "</w:p>"
     )
     return f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:hdr {NSDECL}>{p}</w:hdr>'

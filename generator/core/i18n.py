@@ -197,6 +197,7 @@ CATEGORIES = {
     "audit-rights": ("Revision och granskning", "Audit and inspection"),
     "subcontracting": ("Underleverantörer och lokalisering", "Subcontracting and location"),
     "personal-data": ("Behandling av personuppgifter", "Processing of personal data"),
+    "remedies": ("Påföljder vid brister", "Remedies for breach"),
     "exit": ("Avslut och överlämning", "Exit and transition"),
     "security-protection": ("Säkerhetsskydd", "Security protection"),
     "physical-security": ("Fysisk säkerhet", "Physical security"),

@@ -68,6 +68,18 @@ class Clause:
 
 
 @dataclass(frozen=True)
+class Term:
+    """One defined term of the library: its heading, the forms that find it in text, its definition."""
+
+    id: str
+    term: dict[str, str]
+    forms: dict[str, tuple[str, ...]]
+    definition: dict[str, str]
+    path: str
+    line: int = 1
+
+
+@dataclass(frozen=True)
 class Service:
     """One validated service description."""
 
@@ -168,6 +180,7 @@ class AgreementSpec:
     path: str
     start_date: str | None = None
     line: int = 1  # where the agreement's mapping starts, for messages about a missing key
+    frame: dict[str, Any] = field(default_factory=dict)  # main_agreement | supplier_terms, term, precedence, attachments, annexes, reference
     services_line: int = 1  # where `services:` is, for messages about what the services select
     catalogs_line: int = 1  # where `catalogs:` is, for messages about what the draft leaves uncovered
     accept: tuple[Acceptance, ...] = ()  # outcomes agreed in negotiation
@@ -182,6 +195,7 @@ class Library:
     services: dict[str, Service] = field(default_factory=dict)
     catalogs: dict[str, Catalog] = field(default_factory=dict)
     agreements: dict[str, AgreementSpec] = field(default_factory=dict)
+    terms: dict[str, Term] = field(default_factory=dict)
 
 
 # --- rich text: the common form of clause Markdown ------------------------------------------
@@ -392,6 +406,35 @@ class CatalogCoverage:
 
 
 @dataclass(frozen=True)
+class Definition:
+    """A defined term as the draft prints it."""
+
+    term: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Annex:
+    """An annex of the draft: generated (processing instructions, follow-up plan, checklist, register)
+    or a document the parties attach (service descriptions, sub-processor list ...)."""
+
+    id: str
+    number: int
+    title: str
+    generated: bool
+    review_only: bool = False  # printed only in the review edition
+
+
+@dataclass(frozen=True)
+class FrameClause:
+    """A clause of the contract frame (contract documents and precedence, term), in the draft's language."""
+
+    id: str
+    title: str
+    blocks: tuple[Block, ...]
+
+
+@dataclass(frozen=True)
 class Override:
     """A value the agreement or a service file sets away from what the classification gives."""
 
@@ -433,6 +476,19 @@ class Draft:
     start_date: str | None = None
     followup: tuple[FollowupItem, ...] = ()
     provenance: Provenance | None = None  # set by the build layer, which can ask git
+    edition: str = "review"  # review (ours: everything) | contract (the counterparty's); see draft/editions.py
+    definitions: tuple[Definition, ...] = ()
+    frame: tuple[FrameClause, ...] = ()
+    annexes: tuple[Annex, ...] = ()
+    party_intro: tuple[Block, ...] = ()  # "Detta avtal ingås mellan ... ("Kunden") och ..."
+    reference: str | None = None  # the agreement's own reference (diarienummer), for the cover and header
+    governing: str | None = None  # main_agreement | supplier_terms: what this agreement belongs to
+    governing_title: str | None = None  # the title of that document
+
+    @property
+    def printed_annexes(self) -> tuple[Annex, ...]:
+        """The annexes this edition prints, in number order."""
+        return tuple(a for a in self.annexes if self.edition == "review" or not a.review_only)
     overrides: tuple[Override, ...] = ()  # values set away from the classification, for disclosure
 
     @property
@@ -450,8 +506,9 @@ class Draft:
         return numbered(self.sections)
 
 
-# Sections 1 and 2 of every draft are the parties and the services; clause sections follow.
-FIRST_CLAUSE_SECTION = 3
+# Sections 1-4 of every draft are the parties, the definitions, the contract documents (precedence,
+# term, language) and the services; clause sections follow.
+FIRST_CLAUSE_SECTION = 5
 
 
 def numbered(sections: tuple[Section, ...]) -> list[tuple[str, DraftClause]]:

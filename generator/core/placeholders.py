@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import re
 
-PLACEHOLDER = re.compile(r"\{\{\s*([a-z][a-z0-9_]*)\s*\}\}")
+# A parameter (`{{ incident_alert }}`) or a reference (`{{ ref.annex.sub-processors }}`,
+# `{{ ref.clause.incident-notification }}`, `{{ ref.main }}`; see generator/draft/references.py).
+PLACEHOLDER = re.compile(r"\{\{\s*([a-z][a-z0-9_]*|ref\.main|ref\.(?:annex|clause)\.[a-z0-9]+(?:-[a-z0-9]+)*)\s*\}\}")
+REFERENCE_PREFIX = "ref."
 # `[^{]` rather than `.`: a search from each `{{` stops at the next brace instead of running to
 # the end of the text, so thousands of unclosed `{{` stay linear.
 _TEMPLATE_LIKE = re.compile(r"\{\{[^{]*?\}\}|\{\{|\{%|\{#")

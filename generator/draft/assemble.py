@@ -13,7 +13,11 @@ from generator.draft.followup import plan
 from generator.core.errors import BuildError, Diagnostic, UsageError
 from generator.core.i18n import CATEGORIES, FORUMS, FREQUENCIES, LABELS, join_words, pick
 from generator.draft.markup import parse, resolve
+from generator.core.legal import WORDS
 from generator.core.model import Paragraph, Styled, Text
+from generator.core.placeholders import REFERENCE_PREFIX
+from generator.draft.frame import definitions, frame_clauses, party_intro
+from generator.draft.references import annexes, reference_values
 from generator.core.model import AgreementSpec, Clause, Draft, DraftClause, Library, Section, Service, ServiceRow
 from generator.draft.forums import forum_problems
 from generator.draft.kpi import customer_duties, kpi_with_target
@@ -33,12 +37,14 @@ def assemble(library: Library, agreement_id: str) -> Draft:
     lang = spec.language
     services = [library.services[s] for s in spec.services]
     excluded = {e.clause for e in spec.exclude if e.clause}
-    chosen = [c for c in _ordered(library.clauses.values()) if c.id not in excluded]
-    drafted = tuple(d for c in chosen if (d := _draft_clause(c, spec, services)) is not None)
+    drafted = _selection(library, spec, services)
     if not drafted:
         raise _hollow(spec)
     _check_accepted(spec, drafted)
     _check_security_protection(library, spec, services, drafted)
+    annex_list = annexes(spec, any(s.personal_data and s.processing for s in services))
+    refs = reference_values(spec, annex_list, _sections(drafted, lang))
+    drafted = tuple(_draft_clause(library.clauses[d.id], spec, services, refs) for d in drafted)
     excluded_covers = {cid: library.clauses[cid].covers for cid in excluded}
     sections = _sections(drafted, lang)
     draft = Draft(
@@ -53,6 +59,10 @@ def assemble(library: Library, agreement_id: str) -> Draft:
         excluded_clauses=tuple(e for e in spec.exclude if e.clause),
         generator_version=__version__,
         start_date=spec.start_date, followup=plan(sections, spec.start_date, lang),
+        definitions=definitions(library, spec, drafted), frame=frame_clauses(spec, annex_list),
+        annexes=annex_list, party_intro=party_intro(spec), reference=spec.frame.get("reference"),
+        governing=next((k for k in ("main_agreement", "supplier_terms") if k in spec.frame), None),
+        governing_title=next((spec.frame[k]["title"] for k in ("main_agreement", "supplier_terms") if k in spec.frame), None),
     )
     problems = forum_problems(library, draft)
     if problems:
@@ -61,11 +71,31 @@ def assemble(library: Library, agreement_id: str) -> Draft:
     return draft
 
 
+class _Pending(dict):
+    """References before the clause numbers are known: resolved to nothing in the first pass."""
+
+    def __missing__(self, name: str) -> str:
+        if name.startswith(REFERENCE_PREFIX):
+            return ""
+        raise KeyError(name)
+
+
+def _selection(library: Library, spec: AgreementSpec, services: list[Service]) -> tuple[DraftClause, ...]:
+    """The agreement's clauses in print order, references not yet resolved: the first of two passes,
+    since a reference needs the clause numbers, which need the selection."""
+    excluded = {e.clause for e in spec.exclude if e.clause}
+    chosen = [c for c in _ordered(library.clauses.values()) if c.id not in excluded]
+    return tuple(d for c in chosen if (d := _draft_clause(c, spec, services, _Pending())) is not None)
+
+
 def draft_clause(library: Library, agreement_id: str, clause_id: str, accept: tuple = ()) -> DraftClause | None:
     """One clause of an agreement as it would read with these outcomes accepted (bounds are not checked here)."""
     spec = library.agreements[agreement_id]
     spec = replace(spec, accept=tuple(a for a in spec.accept if a.clause != clause_id) + tuple(accept))
-    return _draft_clause(library.clauses[clause_id], spec, [library.services[s] for s in spec.services])
+    services = [library.services[s] for s in spec.services]
+    annex_list = annexes(spec, any(s.personal_data and s.processing for s in services))
+    refs = reference_values(spec, annex_list, _sections(_selection(library, spec, services), spec.language))
+    return _draft_clause(library.clauses[clause_id], spec, services, refs)
 
 
 def _check_accepted(spec: AgreementSpec, drafted: tuple[DraftClause, ...]) -> None:
@@ -106,9 +136,8 @@ def _check_security_protection(library: Library, spec: AgreementSpec, services: 
 
 
 def _scope(spec: AgreementSpec) -> tuple:
-    # The draft always says which language version is authoritative (the agreement's own).
-    labels = LABELS[spec.language]
-    return parse(spec.scope or labels["default_scope"]) + parse(labels["language_clause"])
+    # Which language version is authoritative is said in the contract documents section (draft/frame.py).
+    return parse(spec.scope or LABELS[spec.language]["default_scope"])
 
 
 def draft_date() -> str:
@@ -132,7 +161,7 @@ def _ordered(clauses) -> list[Clause]:
     return sorted(clauses, key=lambda c: (order.index(c.category), c.order, c.id))
 
 
-def _draft_clause(clause: Clause, spec: AgreementSpec, services: list[Service]) -> DraftClause | None:
+def _draft_clause(clause: Clause, spec: AgreementSpec, services: list[Service], refs: dict) -> DraftClause | None:
     # Approved clauses come in by their rules; draft and retired ones only when the agreement names them.
     bound = bound_services(clause.id, clause.status, [s.id for s in services if applies(clause, s)],
                            [s.id for s in services], spec.include, ())
@@ -148,7 +177,8 @@ def _draft_clause(clause: Clause, spec: AgreementSpec, services: list[Service]) 
     wording = clause.fallbacks[fallback - 1] if fallback else clause  # an accepted fallback replaces the text
     values, varying = resolve_values(clause.parameters, selected, lambda s: _overrides(spec, accepted, s), lang)
     try:
-        blocks = resolve(with_value_tables(parse(wording.text[lang]), clause.parameters, varying, lang), values)
+        blocks = resolve(with_value_tables(parse(wording.text[lang]), clause.parameters, varying, lang),
+                         _Values(values, refs))
     except KeyError as exc:
         raise BuildError(f"{clause.path}: clause '{clause.id}': placeholder '{{{{ {exc.args[0]} }}}}' "
                          f"has no value") from None
@@ -185,6 +215,17 @@ def _followup_place(followup: dict, models: list[str], lang: str) -> str | None:
     if forum != followup["forum"] and MONTHS.get(followup["frequency"], 3) % SUBSTITUTE_MONTHS:
         return LABELS[lang]["security_contact"]  # more often than the stand-in forum meets
     return pick(FORUMS[forum], lang)
+
+
+class _Values(dict):
+    """A clause's parameter values, then the draft's references."""
+
+    def __init__(self, values: dict, refs: dict):
+        super().__init__(values)
+        self.refs = refs
+
+    def __missing__(self, name: str) -> str:
+        return self.refs[name]
 
 
 def applies_note(names: list[str], lang: str) -> Paragraph:

@@ -21,7 +21,8 @@ except AttributeError:  # pragma: no cover - depends on how PyYAML was built
 
 # Folder → document kind. Each kind lives in its own folder so that the loader knows the kind
 # from the path and every document is one small file that diffs well.
-KINDS = {"clauses": "clause", "services": "service", "agreements": "agreement", "catalogs": "catalog"}
+KINDS = {"clauses": "clause", "services": "service", "agreements": "agreement", "catalogs": "catalog",
+         "terms": "term"}
 SETTINGS = "klausul.yaml"  # the library's own settings (kind "library"), at its root
 BASE_SEPARATOR = "::"  # "klausul-sv::clauses/x.yaml": a file of the library this one extends
 MAX_FILE_BYTES = 1024 * 1024

@@ -12,7 +12,7 @@ from generator.library.extend import resolve_overrides
 from generator.library.load import KINDS
 from generator.library.rules import rule_from
 from generator.core.model import Acceptance, Fallback
-from generator.core.model import AgreementSpec, Catalog, CatalogItem, Clause, Exclusion, Library, Party, Service
+from generator.core.model import AgreementSpec, Catalog, CatalogItem, Clause, Exclusion, Library, Party, Service, Term
 
 
 def check_root(root: Path) -> Path:
@@ -52,12 +52,29 @@ def typed(root: Path, sources: list) -> Library:
     library = Library(root=str(root))
     documents, _problems = resolve_overrides([s for s in sources if s.kind != "library"])
     for source in documents:
+        if source.kind == "term":
+            d = source.data
+            library.terms[d["id"]] = Term(d["id"], d["term"], {k: tuple(v) for k, v in d["forms"].items()},
+                                          d["definition"], source.path, source.line(()))
+            continue
         _add(library, source.kind, source.data, source.path, source.line(()), source.line, source.lines)
         if source.kind == "agreement":
             spec = library.agreements[source.data["id"]]
             library.agreements[spec.id] = replace(spec, services_line=source.line(("services",)),
-                                                  catalogs_line=source.line(("catalogs",)))
+                                                  catalogs_line=source.line(("catalogs",)), frame=_frame(source.data))
     return library
+
+
+def _frame(d: dict) -> dict:
+    """The agreement's frame keys, dates as ISO text."""
+    frame = {k: d[k] for k in ("reference", "main_agreement", "supplier_terms", "term", "precedence",
+                               "attachments", "annexes") if k in d}
+    if "main_agreement" in frame:
+        frame["main_agreement"] = {k: v.isoformat() if hasattr(v, "isoformat") else v
+                                   for k, v in frame["main_agreement"].items()}
+    if "term" in frame:
+        frame["term"] = {k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in frame["term"].items()}
+    return frame
 
 
 def content_hash(data: dict) -> str:

@@ -118,6 +118,17 @@ parties:                    # replace with the real parties
     contact_role: {'Säkerhetschef' if language == 'sv' else 'Chief information security officer'}
 services: {json.dumps(services)}
 catalogs: {json.dumps(catalogs)}
+# The contract frame (README "Contract frame"): what this agreement is an annex to, its term, the
+# documents attached as annexes (clauses refer to them as {{{{ ref.annex.<id> }}}}) and their order.
+main_agreement:             # or, for a cloud service: supplier_terms: {{title: ..., version: ...}}
+  title: {'Avtal om IT-tjänster' if language == 'sv' else 'IT Services Agreement'}
+  date: {today}
+term: {{entry_into_force: signing, expires: with-main}}
+attachments:
+  - {{id: service-descriptions, title: {'Tjänstebeskrivningar' if language == 'sv' else 'Service descriptions'}}}
+  - {{id: locations, title: {'Förteckning över platser för tjänsterna' if language == 'sv' else 'List of service and data locations'}}}
+  - {{id: sub-processors, title: {'Lista över underbiträden' if language == 'sv' else 'List of sub-processors'}}}
+precedence: [this, processing-instructions, main-agreement, service-descriptions, sub-processors, locations, followup-plan]
 # include: [clause-id]       # clauses chosen by hand, besides those the services bring in
 # exclude:
 #   - clause: clause-id      # leave a clause out ...

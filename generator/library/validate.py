@@ -24,7 +24,7 @@ from generator.library.limits import FIRST_YEAR, LAST_YEAR, MAX_CELL, MAX_ID, MA
 from generator.library.load import Source
 from generator.library.parameters import declaration_problems, value_problem
 from generator.library.rules import declaration_problem, declared, rule_shape_problem
-from generator.core.placeholders import PLACEHOLDER, scan
+from generator.core.placeholders import PLACEHOLDER, REFERENCE_PREFIX, scan
 from generator.core.rowfit import MAX_LINES, too_tall
 from generator.library.schema import schema
 
@@ -227,6 +227,17 @@ class _CrossCheck:
         for source in self.by_kind["catalog"].values():
             self._partial(source)
             self._rules(source)
+        from generator.library.frame import frame_problems
+        from generator.library.defined_terms import term_problems
+
+        self.problems += term_problems(self.by_kind["term"], self.by_kind["clause"], self.by_kind["agreement"])
+        for source in self.by_kind["agreement"].values():
+            self.problems += frame_problems(source)
+        if not any(p.severity == "error" for p in self.problems):  # selection needs sound documents
+            from generator.library.references import reference_problems
+
+            self.problems += reference_problems(self.by_kind["agreement"], self.by_kind["clause"],
+                                                self.by_kind["service"])
         consistency.check(self.by_kind, self.add)
         return self.problems
 
@@ -391,6 +402,12 @@ class _CrossCheck:
             self.add(source, path, f"only plain {{{{ name }}}} placeholders are allowed, found '{snippet}'",
                      "template-syntax", line=line_at(offset))
         for name, offset in names:
+            if name.startswith(REFERENCE_PREFIX):  # a reference: to a clause that must exist in the library
+                target = name.split(".", 2)[2] if name.startswith("ref.clause.") else None
+                if target and target not in self.by_kind["clause"]:
+                    self.add(source, path, f"'{{{{ {name} }}}}' refers to clause '{target}', which the library "
+                             "does not have", "unknown-reference", line=line_at(offset))
+                continue
             if name not in params:
                 self.add(source, path, f"placeholder '{{{{ {name} }}}}' is not a declared parameter",
                          "placeholder-undeclared", line=line_at(offset))

@@ -15,6 +15,19 @@ PREFIX = "_Kl_"
 FIRST_ID = 900000  # bookmark ids of clause marks, clear of the table of contents' marks
 
 
+FRAME_PREFIX = "_Kf_"  # the contract frame's own clauses (precedence, term, language): frame text, not library clauses
+FRAME_FIRST_ID = 800000
+
+
+def frame_mark(xml: str, ident: str, index: int) -> str:
+    """A frame clause's heading paragraph with a hidden bookmark `_Kf_<ident>` on it, so that a reader
+    tells it from a library clause whose mark was lost."""
+    head = xml.index("</w:pPr>") + len("</w:pPr>")
+    name = FRAME_PREFIX + ident.replace("-", "_")
+    return (xml[:head] + f'<w:bookmarkStart w:id="{FRAME_FIRST_ID + index}" w:name="{name}"/>'
+            + f'<w:bookmarkEnd w:id="{FRAME_FIRST_ID + index}"/>' + xml[head:])
+
+
 def mark_name(clause_id: str, version: str) -> str:
     """The bookmark name of one clause version: `_Kl_` and 16 hex digits of sha256("id@version")."""
     return PREFIX + hashlib.sha256(f"{clause_id}@{version}".encode("utf-8")).hexdigest()[:16]

@@ -27,9 +27,12 @@ def core_xml(draft: Draft) -> bytes:
     customer = next((p.name for p in draft.parties if p.role == "customer"), "")
     stamp = f"{draft.date}T00:00:00Z"
     labels = LABELS[draft.language]
+    review = getattr(draft, "edition", "review") == "review"
     fields = [
         ("dc:title", draft.title), ("dc:subject", labels["subtitle"]), ("dc:creator", customer),
-        ("cp:keywords", draft.id), ("dc:description", f"{draft.id} {draft.version}; Klausul {draft.generator_version}"),
+        # the contract edition's properties carry no tool material either
+        ("cp:keywords", draft.id if review else (draft.reference or "")),
+        ("dc:description", f"{draft.id} {draft.version}; Klausul {draft.generator_version}" if review else ""),
         ("cp:lastModifiedBy", customer), ("cp:revision", "1"), ("cp:lastPrinted", stamp),
         ("cp:category", ""), ("cp:contentStatus", labels[draft.status]), ("dc:identifier", draft.id),
         ("dc:language", draft.language), ("cp:version", draft.version),

@@ -18,6 +18,7 @@ from markupsafe import Markup
 
 from generator.core.errors import OutputError
 from generator.core.i18n import LABELS
+from generator.core.legal import FRAME_TERMS, WORDS, legal_date, legal_version
 from generator.core.model import Draft
 from generator.render.coreprops import set_core_part
 from generator.render.docx_body import body
@@ -200,16 +201,45 @@ def _markup(value: str) -> Markup:
     return Markup(text(value))
 
 
+def _edition_context(draft: Draft, labels: dict) -> dict:
+    """What the cover and header show: a legal document's particulars in the contract edition,
+    the agreement id and the generator's notice in the review edition."""
+    lang = draft.language
+    words = WORDS[lang]
+    reference = (draft.reference or "")
+    if draft.edition == "contract":
+        rows = ([(words["reference"], reference)] if reference else []) + [
+            (labels["version"], legal_version(draft.version)), (labels["date"], legal_date(draft.date, lang)),
+            (labels["status"], words["status_words"][draft.status])]
+        note = words["cover_contract"][draft.status]
+        header = " \u00b7 ".join(x for x in (reference, f"{labels['version']} {legal_version(draft.version)}") if x)
+        ident = reference
+    else:
+        rows = [(labels["agreement_id"], draft.id), (labels["version"], draft.version), (labels["date"], draft.date),
+                (labels["status"], labels[draft.status])]
+        note = f"{words['cover_review']}. {labels['draft_notice']}."
+        header = f"{words['review_of']} \u00b7 {draft.id} \u00b7 {labels['version']} {draft.version}"
+        ident = draft.id
+    return {"agreement_id": _markup(ident), "cover_note": _markup(note), "header_note": _markup(header),
+            "cover_rows": [{"label": _markup(k), "value": _markup(v)} for k, v in rows]}
+
+
 def _context(draft: Draft, body_xml: RawXml, subtitle: str | None = None) -> dict:
+    if subtitle is None and draft.governing == "supplier_terms":
+        subtitle = WORDS[draft.language]["subtitle_terms"]
+    elif subtitle is None and draft.governing_title:
+        subtitle = WORDS[draft.language]["subtitle_main"].format(title=draft.governing_title)
     labels = dict(LABELS[draft.language], **({"subtitle": subtitle} if subtitle else {}))
     return {
         "title": _markup(draft.title),
-        "agreement_id": _markup(draft.id),
+        **_edition_context(draft, labels),
         "version": _markup(draft.version),
         "date": _markup(draft.date),
         "status": _markup(labels[draft.status]),
         "labels": {k: _markup(v) for k, v in labels.items()},
-        "parties": [{"role": _markup(labels[p.role]), "name": _markup(p.name),
+        # The contract edition names the roles by the words the agreement defines ("Kunden").
+        "parties": [{"role": _markup(FRAME_TERMS[draft.language][p.role][0] if draft.edition == "contract"
+                                     else labels[p.role]), "name": _markup(p.name),
                      "org_number": _markup(p.org_number), "contact_role": _markup(p.contact_role)}
                     for p in draft.parties],
         "body": body_xml,

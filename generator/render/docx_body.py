@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from generator.render.disclosure import overridden_sentence, override_header, override_rows, verify_header, verify_rows
 from generator.core.i18n import LABELS, clause_meta, coverage_note
+from generator.core.legal import WORDS
 from generator.core.model import Draft, DraftClause
 from generator.render import wordml as w
-from generator.render.clausemark import wrap
+from generator.render.clausemark import frame_mark, wrap
+from generator.render.review_notes import override_notes
 from generator.render.wordml import TEXT_WIDTH, ListNumbering, cell_text, paragraph, run, table
 
 
@@ -33,18 +35,40 @@ class _Headings:
 
 
 def body(draft: Draft, numbering: ListNumbering) -> str:
-    """The whole body; the table of contents is built last, from the headings actually written."""
+    """The whole body of the draft's edition; the table of contents is built last, from the headings
+    actually written. Both editions go through the same writers; the edition decides what is left out."""
     labels = LABELS[draft.language]
     h = _Headings()
-    parts = [_parties(draft, h, numbering), _services(draft, h)]
+    parts = [_parties(draft, h, numbering), _definitions(draft, h), _frame(draft, h, numbering), _services(draft, h)]
     for section in draft.sections:
         parts.append(h.heading(section.title, 1))
-        parts += [_clause(c, h, numbering, draft.language, len(h.entries)) for c in section.clauses]
+        parts += [_clause(c, h, numbering, draft.language, len(h.entries), draft.edition, override_notes(draft, c))
+                  for c in section.clauses]
     parts.append(_signatures(draft, h))
-    annexes = ([_processing_annex] if draft.processed_services else []) + [
-        _coverage_annex, _followup_annex, _register_annex]
-    parts += [annex(draft, h, number) for number, annex in enumerate(annexes, 1)]
+    parts += [_ANNEXES.get(a.id, _attachment_annex)(draft, h, a.number) for a in draft.printed_annexes]
     return w.without_stray_spacers(_contents(h, labels) + "".join(parts))
+
+
+def _definitions(draft: Draft, h: _Headings) -> str:
+    words = WORDS[draft.language]
+    out = [h.heading(words["definitions"], 1), paragraph(run(words["definitions_intro"]))]
+    out += [paragraph(run(d.term, bold=True) + run(f" \u2013 {d.text}")) for d in draft.definitions]
+    return "".join(out)
+
+
+def _frame(draft: Draft, h: _Headings, numbering: ListNumbering) -> str:
+    out = [h.heading(WORDS[draft.language]["documents_section"], 1)]
+    for index, clause in enumerate(draft.frame):
+        out += [frame_mark(h.heading(clause.title, 2), clause.id, index), w.blocks(clause.blocks, numbering)]
+    return "".join(out)
+
+
+def _attachment_annex(draft: Draft, h: _Headings, number: int) -> str:
+    """An annex the parties attach as a document of its own: its heading, and where it is."""
+    labels, words = LABELS[draft.language], WORDS[draft.language]
+    annex = next(a for a in draft.annexes if a.number == number)
+    return (h.heading(f"{labels['annex']} {number} \u2013 {annex.title}", 1, "AnnexHeading", number=False)
+            + paragraph(run(f"{annex.title} ({words['separate']}).")))
 
 
 def _contents(h: _Headings, labels: dict) -> str:
@@ -64,10 +88,7 @@ def _contents(h: _Headings, labels: dict) -> str:
 
 def _parties(draft: Draft, h: _Headings, numbering: ListNumbering) -> str:
     labels = LABELS[draft.language]
-    out = [h.heading(labels["parties_and_scope"], 1), paragraph(run(labels["parties_intro"]))]
-    for party in draft.parties:
-        out.append(paragraph(run(party.name, bold=True) + run(
-            f", {labels['org_number'].lower()} {party.org_number} ({labels['quote'].format(labels[party.role])})")))
+    out = [h.heading(labels["parties_and_scope"], 1), w.blocks(draft.party_intro, numbering)]
     out.append(w.blocks(draft.scope, numbering))
     return "".join(out)
 
@@ -88,15 +109,18 @@ def _services(draft: Draft, h: _Headings) -> str:
     return "".join(out)
 
 
-def _clause(clause: DraftClause, h: _Headings, numbering: ListNumbering, lang: str, index: int) -> str:
+def _clause(clause: DraftClause, h: _Headings, numbering: ListNumbering, lang: str, index: int,
+            edition: str = "review", notes: list[str] = ()) -> str:
     out = [h.heading(clause.title, 2), w.blocks(clause.blocks, numbering)]
-    out.append(paragraph(run(clause_meta(clause, lang)), "ClauseMeta"))
+    if edition == "review":  # obligation, verification, follow-up, id and version: our working notes
+        out += [paragraph(run(note), "ClauseMeta") for note in notes]
+        out.append(paragraph(run(clause_meta(clause, lang)), "ClauseMeta"))
     return wrap("".join(out), clause.id, clause.version, index)
 
 
-def clause_xml(clause: DraftClause, lang: str) -> str:
+def clause_xml(clause: DraftClause, lang: str, edition: str = "review") -> str:
     """One clause as the body writes it (heading, text, meta line, boundary mark), on its own."""
-    return _clause(clause, _Headings(), ListNumbering(abstract_id=1, next_id=1, bullet_num=1), lang, 0)
+    return _clause(clause, _Headings(), ListNumbering(abstract_id=1, next_id=1, bullet_num=1), lang, 0, edition)
 
 
 def _signatures(draft: Draft, h: _Headings) -> str:
@@ -178,3 +202,7 @@ def _register_annex(draft: Draft, h: _Headings, number: int) -> str:
         out.append(table([cell_text(labels["clause_id"], bold=True), cell_text(labels["reason"], bold=True)],
                          [[cell_text(e.clause), cell_text(e.reason)] for e in draft.excluded_clauses]))
     return "".join(out)
+
+
+_ANNEXES = {"processing-instructions": _processing_annex, "followup-plan": _followup_annex,
+            "coverage-checklist": _coverage_annex, "clause-register": _register_annex}

@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 
 from generator.render.disclosure import overridden_sentence, override_header, override_rows, verify_header, verify_rows
+from generator.render.review_notes import override_notes
 from generator.core.i18n import LABELS, clause_meta, coverage_note
+from generator.core.legal import WORDS, legal_date, legal_version
 from generator.render.plan import COLUMNS, plan_intro, plan_row
 from generator.core.model import FIRST_CLAUSE_SECTION, Block, Draft, Inline, Link, ListBlock, Paragraph, Styled, Text
 
@@ -78,16 +80,25 @@ _BREAKS = re.compile(r"\s*(?:\r\n|\r|\n)\s*")
 
 
 def render_markdown(draft: Draft) -> str:
-    """The whole draft as Markdown, with the heading numbers Word would show."""
-    labels = LABELS[draft.language]
-    lines = [f"# {escape(draft.title)}", "",
-             f"{labels['agreement_id']}: {escape(draft.id)} · {labels['version']} {draft.version} · "
-             f"{labels['date']}: {draft.date} · {labels['status']}: {labels[draft.status]}", ""]
-    lines += [f"## 1 {labels['parties_and_scope']}", "", labels["parties_intro"], ""]
-    lines += [f"- **{escape(p.name)}**, {labels['org_number'].lower()} {p.org_number} "
-              f"({labels['quote'].format(labels[p.role])}), {escape(p.contact_role)}" for p in draft.parties] + [""]
-    lines += blocks(draft.scope)
-    lines += [f"## 2 {labels['services']}", "", labels["services_intro"], ""]
+    """The whole draft, in its edition, as Markdown with the heading numbers Word would show."""
+    labels, words = LABELS[draft.language], WORDS[draft.language]
+    review = draft.edition == "review"
+    if review:
+        particulars = (f"{words['review_of']} · {labels['agreement_id']}: {escape(draft.id)} · {labels['version']} "
+                       f"{draft.version} · {labels['date']}: {draft.date} · {labels['status']}: {labels[draft.status]}")
+    else:
+        particulars = " · ".join(x for x in (
+            f"{words['reference']}: {escape(draft.reference)}" if draft.reference else "",
+            f"{labels['version']} {legal_version(draft.version)}", f"{labels['date']}: {legal_date(draft.date, draft.language)}",
+            f"{labels['status']}: {words['status_words'][draft.status]}") if x)
+    lines = [f"# {escape(draft.title)}", "", particulars, ""]
+    lines += [f"## 1 {labels['parties_and_scope']}", ""] + blocks(draft.party_intro) + blocks(draft.scope)
+    lines += [f"## 2 {words['definitions']}", "", escape(words["definitions_intro"]), ""]
+    lines += [f"**{escape(d.term)}** – {escape(d.text)}" + "\n" for d in draft.definitions]
+    lines += [f"## 3 {words['documents_section']}", ""]
+    for sub, clause in enumerate(draft.frame, 1):
+        lines += [f"### 3.{sub} {escape(clause.title)}", ""] + blocks(clause.blocks)
+    lines += [f"## 4 {labels['services']}", "", labels["services_intro"], ""]
     if overridden := overridden_sentence(draft):  # never claim every value follows from the classification
         lines += [escape(overridden), ""]
     lines += table([labels[k] for k in ("service", "confidentiality", "integrity", "availability", "personal_data")],
@@ -97,14 +108,28 @@ def render_markdown(draft: Draft) -> str:
         lines += [f"## {number} {escape(section.title)}", ""]
         for sub, clause in enumerate(section.clauses, 1):
             lines += [f"### {number}.{sub} {escape(clause.title)}", ""] + blocks(clause.blocks)
-            lines += [f"*{escape(clause_meta(clause, draft.language))}*", ""]
-    number = 1
-    if draft.processed_services:
-        lines += processing_lines(draft, f"{labels['annex']} {number} – {labels['processing_annex']}")
-        number += 1
-    lines += coverage_lines(draft, f"{labels['annex']} {number} – {labels['coverage']}", by_number=True)
-    lines += followup_lines(draft, f"{labels['annex']} {number + 1} – {labels['followup_plan']}")
-    lines += [f"## {labels['annex']} {number + 2} – {labels['register']}", ""]
+            if review:
+                lines += [f"*{escape(note)}*" + "\n" for note in override_notes(draft, clause)]
+                lines += [f"*{escape(clause_meta(clause, draft.language))}*", ""]
+    for annex in draft.printed_annexes:
+        heading = f"{labels['annex']} {annex.number} – {annex.title}"
+        if annex.id == "processing-instructions":
+            lines += processing_lines(draft, heading)
+        elif annex.id == "followup-plan":
+            lines += followup_lines(draft, heading)
+        elif annex.id == "coverage-checklist":
+            lines += coverage_lines(draft, heading, by_number=True)
+        elif annex.id == "clause-register":
+            lines += register_lines(draft, heading)
+        else:
+            lines += [f"## {escape(heading)}", "", f"{escape(annex.title)} ({words['separate']}).", ""]
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def register_lines(draft: Draft, heading: str) -> list[str]:
+    """The clause register: id, title, version, obligation and hash of every clause, then the exclusions."""
+    labels = LABELS[draft.language]
+    lines = [f"## {heading}", ""]
     lines += table([labels[k] for k in ("clause_id", "title", "version", "obligation", "hash")],
                    [[c.id, escape(c.title), c.version, labels[f"obligation_{c.obligation}"], c.content_hash[:12]]
                     for c in draft.clauses])
@@ -112,7 +137,7 @@ def render_markdown(draft: Draft) -> str:
         lines += [f"**{labels['excluded_clauses']}**", ""]
         lines += table([labels["clause_id"], labels["reason"]],
                        [[e.clause, escape(e.reason)] for e in draft.excluded_clauses])
-    return "\n".join(lines).rstrip("\n") + "\n"
+    return lines
 
 
 def coverage_lines(draft: Draft, heading: str, by_number: bool = False) -> list[str]:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from generator.core.errors import UsageError
-from generator.render.clausemark import PREFIX
+from generator.render.clausemark import FRAME_PREFIX, PREFIX
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NS = {"w": W}
@@ -201,6 +201,10 @@ def _segment(raws: list[_Raw]) -> list[Part]:
             if unit.style.lower().endswith("heading"):
                 parts.append(Part("contents", unit.agreed or unit.proposed))
             part = parts[-1]
+        elif unit.style == _CLAUSE_STYLE and any(n.startswith(FRAME_PREFIX) for _, n in raw.starts):
+            part = Part("section", unit.agreed or unit.proposed)  # a frame clause (precedence, term): frame text
+            parts.append(part)
+            open_mark = None
         elif new or unit.style == _CLAUSE_STYLE:
             part = Part("clause", unit.agreed or unit.proposed, new[0] if new else None)
             parts.append(part)

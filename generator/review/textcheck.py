@@ -48,6 +48,9 @@ def numbers(parts: tuple[Part, ...], marks: dict[str, str]) -> dict[int, tuple[s
         if part.kind == "section" and style == "Heading1":
             section, clause = section + 1, 0
             out[i] = (str(section), None)
+        elif part.kind == "section" and style == "Heading2":  # a frame clause: precedence, term, language
+            clause += 1
+            out[i] = (f"{section}.{clause}", None)
         elif part.kind == "section":
             out[i] = (part.title.split("\u2013")[0].strip(), None)  # "Bilaga 2 – ...": the annex by its number
         elif part.kind == "clause":
