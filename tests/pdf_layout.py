@@ -114,10 +114,11 @@ def _clean(word: str) -> str:
 
 
 def _count(words) -> collections.Counter:
-    # Dot leaders of the table of contents run into the title and page number in the PDF.
+    # Dot leaders of the table of contents run into the title and page number in the PDF. A line may
+    # end at a hyphen of its own (service-credits), which is no broken word: count the hyphen's parts.
     out = collections.Counter()
     for w in words:
-        for part in re.split(r"\.{3,}\d*", w):
+        for part in re.split(r"\.{2,}\d*|-", w):
             if _clean(part):
                 out[_clean(part)] += 1
     return out

@@ -467,7 +467,10 @@ def test_schemas_come_from_the_package_even_with_a_foreign_schemas_package_first
     assert result.returncode == 0, result.stderr
     from generator.library.schema import schema_dir
 
-    assert Path(str(schema_dir())).parent.name == "generator"
+    # the package's own schemas: the repository's schemas/ (editable install) or generator/schemas (wheel)
+    found = Path(str(schema_dir()))
+    assert found != shadow and (found / "clause.yaml").read_text(encoding="utf-8") != "id: {type: integer}\n"
+    assert found.name == "schemas" and (found / "__init__.py").is_file()
 
 
 def test_one_version_number():

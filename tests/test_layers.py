@@ -63,7 +63,7 @@ def test_a_stage_imports_only_the_stages_below_it(path):
 def test_only_the_command_layer_stands_directly_under_generator():
     top = {p.stem for p in PACKAGE.glob("*.py")}
     assert top <= COMMAND_LAYER, f"modules directly under generator/ outside the command layer: {top - COMMAND_LAYER}"
-    assert {p.name for p in PACKAGE.iterdir() if p.is_dir() and p.name != "__pycache__"} == STAGES | {"templates", "schemas"}
+    assert {p.name for p in PACKAGE.iterdir() if p.is_dir() and p.name != "__pycache__"} == STAGES | {"templates"}
 
 
 @pytest.mark.parametrize("stage", sorted(STAGES))

@@ -62,6 +62,7 @@ WORDS = {
         "documents_list": "Avtalet består av detta dokument och följande bilagor:",
         "no_annexes": "Avtalet har inga bilagor.",
         "separate": "separat handling",
+        "separate_annex": "Bilagan är en separat handling som parterna fogar till avtalet.",
         "precedence_intro": "Om avtalshandlingarna innehåller motstridiga uppgifter gäller de i följande "
                             "ordning, om inte omständigheterna uppenbarligen föranleder annat:",
         "this": "Detta avtal, utom bilagorna",
@@ -106,6 +107,7 @@ WORDS = {
         "documents_list": "The agreement consists of this document and the following annexes:",
         "no_annexes": "The agreement has no annexes.",
         "separate": "separate document",
+        "separate_annex": "This annex is a separate document that the parties attach to the agreement.",
         "precedence_intro": "If the contract documents conflict, they apply in the following order unless "
                             "the circumstances clearly indicate otherwise:",
         "this": "This agreement, excluding its annexes",

@@ -68,7 +68,7 @@ def _attachment_annex(draft: Draft, h: _Headings, number: int) -> str:
     labels, words = LABELS[draft.language], WORDS[draft.language]
     annex = next(a for a in draft.annexes if a.number == number)
     return (h.heading(f"{labels['annex']} {number} \u2013 {annex.title}", 1, "AnnexHeading", number=False)
-            + paragraph(run(f"{annex.title} ({words['separate']}).")))
+            + paragraph(run(words["separate_annex"])))
 
 
 def _contents(h: _Headings, labels: dict) -> str:

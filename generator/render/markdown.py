@@ -122,7 +122,7 @@ def render_markdown(draft: Draft) -> str:
         elif annex.id == "clause-register":
             lines += register_lines(draft, heading)
         else:
-            lines += [f"## {escape(heading)}", "", f"{escape(annex.title)} ({words['separate']}).", ""]
+            lines += [f"## {escape(heading)}", "", escape(words["separate_annex"]), ""]
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
