@@ -41,4 +41,6 @@ def conforms(rules: dict, data: Any) -> bool:
         entry[1](data)
     except fastjsonschema.JsonSchemaException:
         return False
+    except Exception:  # noqa: BLE001  a fault in the generated validator: cerberus decides, as always
+        return False
     return True
