@@ -13,7 +13,6 @@ from generator.draft.followup import plan
 from generator.core.errors import BuildError, Diagnostic, UsageError
 from generator.core.i18n import CATEGORIES, FORUMS, FREQUENCIES, LABELS, join_words, pick
 from generator.draft.markup import parse, resolve
-from generator.core.legal import WORDS
 from generator.core.model import Paragraph, Styled, Text
 from generator.core.placeholders import REFERENCE_PREFIX
 from generator.draft.frame import definitions, frame_clauses, party_intro

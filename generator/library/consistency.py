@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Callable
 
-from generator.core.errors import Diagnostic
 from generator.library.applicability import DEFAULT_DELIVERY, DELIVERY_MODELS, bound_services, selects
 from generator.library.load import Source
 from generator.library.terms import FORUM_MODELS, forums_named, variants

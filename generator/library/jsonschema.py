@@ -10,7 +10,6 @@ rule exactly it raises Unsupported and validation asks cerberus for every docume
 
 from __future__ import annotations
 
-from typing import Any
 
 from generator.library.schema import schema
 

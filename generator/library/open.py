@@ -7,7 +7,7 @@ import json
 from dataclasses import replace
 from pathlib import Path
 
-from generator.core.errors import Diagnostic, KlausulError, LibraryError, UsageError
+from generator.core.errors import Diagnostic, LibraryError, UsageError
 from generator.library.extend import resolve_overrides
 from generator.library.load import KINDS
 from generator.library.rules import rule_from

@@ -10,7 +10,6 @@ from generator.core.i18n import LABELS
 from generator.render.csvsafe import safe_writer
 from generator.core.model import Draft, FollowupItem
 from generator.render.markdown import escape, followup_lines
-from generator.render.plan import COLUMNS, plan_intro, plan_row
 
 def render_followup_md(draft: Draft) -> str:
     """The plan as a Markdown document."""
