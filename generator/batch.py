@@ -62,7 +62,7 @@ def build_all(root: Path, agreements: tuple[str, ...], out: Path, formats: tuple
     from generator.core.workers import default_jobs
 
     started = time.perf_counter()
-    library, warnings = open_library(root)
+    library, warnings = open_library(root, agreements)  # named agreements: only what they can use
     print_warnings(warnings)
     ids = list(agreements or sorted(library.agreements))
     jobs = min(jobs or default_jobs(), len(ids)) or 1

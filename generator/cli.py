@@ -134,7 +134,7 @@ def coverage(root: Path, agreement: str, fmt: str, strict: bool) -> None:
     from generator.render import render
     from generator.report import unresolved_lines
 
-    library, _warnings = open_library(root)
+    library, _warnings = open_library(root, (agreement,))  # only the documents the agreement can use
     draft = assemble(library, agreement)
     click.echo(render(f"coverage.{fmt}", draft).decode("utf-8"), nl=False)
     open_items = [f"{cat.id}:{i.id}" for cat in draft.coverage for i in cat.items if i.unresolved()]
@@ -201,7 +201,7 @@ def answers(root: Path, agreement: str, file: Path, fmt: str, output: Path | Non
     from generator.review.answers import compliance
     from generator.review.answers_writers import WRITERS
 
-    result = compliance(assemble(open_library(root)[0], agreement), file)
+    result = compliance(assemble(open_library(root, (agreement,))[0], agreement), file)
     deliver(WRITERS[fmt](result), output, root / "output" / f"{agreement}.compliance.xlsx", text=fmt != "xlsx")
     click.get_current_context().exit(0 if result.met else EXIT_PROBLEMS)
 
@@ -219,7 +219,7 @@ def _render_one(root: Path, agreement: str, fmt: str, output: Path | None, **opt
     from generator.render import WRITERS
     from generator.report import deliver
 
-    library, _warnings = open_library(root)
+    library, _warnings = open_library(root, (agreement,))
     _draft, data = render_one(library, agreement, fmt, **{k: v for k, v in options.items() if v is not None})
     suffix = WRITERS[fmt][0]
     deliver(data, output, root / "output" / f"{agreement}{suffix}", text=suffix.rsplit(".", 1)[1] in ("csv", "md", "ics"))

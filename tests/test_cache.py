@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 from pathlib import Path
 
 import generator.library.cache as cache
 import generator.core.workers as workers
+from generator.core.errors import Diagnostic
 from generator.draft.check import diagnose
 from generator.library.open import open_library
 
@@ -84,12 +86,25 @@ def test_no_cache_writes_nothing(library, monkeypatch):
     assert not cache.cache_dir().exists() or not any(cache.cache_dir().iterdir())
 
 
+def _stored_problems(path: Path) -> list | None:
+    """The library's problems as the index file holds them, read with plain sqlite3; None if it has none."""
+    import sqlite3
+
+    from generator.library import cache_codec
+
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        fingerprint = db.execute("SELECT value FROM meta WHERE name = 'fingerprint'").fetchone()
+        row = db.execute("SELECT value FROM library WHERE name = 'problems'").fetchone()
+    assert fingerprint == (cache.fingerprint().hex(),)
+    return cache_codec.loads(row[0]) if row else None
+
+
 def test_an_unreadable_cache_file_is_ignored_and_replaced(library):
     path = cache.cache_file(library)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(b"\x80\x05not json")
     assert _codes(library) == []
-    assert cache._read(path).get("format") == cache.FORMAT
+    assert _stored_problems(path) == []
 
 
 def test_cache_lives_outside_the_library_and_output(library):
@@ -128,14 +143,22 @@ def test_a_planted_pickle_never_runs(library, tmp_path):
         planted.write_bytes(pickle.dumps({"format": cache.FORMAT, "files": Payload()}))
     assert _codes(library) == []
     assert not marker.exists()
-    assert cache._read(path).get("format") == cache.FORMAT  # replaced by a readable cache
+    assert _stored_problems(path) == []  # replaced by a readable cache
 
 
 def test_a_cache_file_others_may_write_is_not_trusted(library):
+    import sqlite3
+
+    from generator.library import cache_codec
+
     assert _codes(library) == []
     path = cache.cache_file(library)
+    planted = [Diagnostic("clauses/alpha.yaml", 1, "", "planted", "planted", "error")]
+    with contextlib.closing(sqlite3.connect(path)) as db, db:  # someone else's lie: an error that is not there
+        db.execute("UPDATE library SET value = ?", (cache_codec.dumps(planted),))
     path.chmod(0o666)
-    assert cache._read(path) == {}
+    assert _codes(library) == []
+    assert path.stat().st_mode & 0o077 == 0  # replaced by a private file of our own
 
 
 def test_old_cache_files_are_pruned(library):
@@ -144,7 +167,11 @@ def test_old_cache_files_are_pruned(library):
 
     directory = cache.cache_dir()
     directory.mkdir(parents=True, exist_ok=True)
-    stale = [directory / f"{n:024x}.json" for n in range(cache.KEEP_FILES + 5)]
+    stale = [directory / f"{n:024x}.sqlite" for n in range(cache.KEEP_FILES + 5)]
+    earlier = [directory / f"{0xabc:024x}.json", directory / f"{0xabd:024x}.pickle"]  # the formats before
+    others = directory / "markdown-parse.json"  # another cache's file in the same folder is left alone
+    for path in earlier + [others]:
+        path.write_bytes(b"{}")
     old = time.time() - (cache.KEEP_DAYS + 1) * 86400
     for n, path in enumerate(stale):
         path.write_bytes(b"{}")
@@ -156,7 +183,8 @@ def test_old_cache_files_are_pruned(library):
     kept = {p for p in directory.iterdir()}
     assert cache.cache_file(library) in kept and leftover not in kept
     assert not kept & set(stale[:3])  # unused for longer than KEEP_DAYS
-    assert len([p for p in kept if p.suffix == ".json"]) == cache.KEEP_FILES
+    assert len([p for p in kept if p.suffix == ".sqlite"]) == cache.KEEP_FILES
+    assert not kept & set(earlier) and others in kept
 
 
 def test_the_codec_round_trips_every_value_a_source_holds():

@@ -2,17 +2,28 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 from pathlib import Path
 
 from generator.core.errors import Diagnostic, KlausulError
 from generator.draft.assemble import assemble
 from generator.core.model import AgreementSpec, Draft, Library
-from generator.library.open import load_checked_sources, typed
+from generator.library.open import check_root, load_checked_sources, typed
 
 
 def diagnose(root: Path) -> list[Diagnostic]:
     """Every problem of the library under root, errors and warnings, including agreements that
-    are valid on their own but cannot be assembled (e.g. a selected clause lacks their language)."""
+    are valid on their own but cannot be assembled (e.g. a selected clause lacks their language);
+    reused from the cache while no library file changes."""
+    from generator.library.cache import remembered
+
+    # an agreement without a date is assembled with today's date, or SOURCE_DATE_EPOCH's
+    when = f"diagnose {dt.date.today().isoformat()} {os.environ.get('SOURCE_DATE_EPOCH', '')}"
+    return remembered(check_root(root), when, lambda: _diagnose(root))
+
+
+def _diagnose(root: Path) -> list[Diagnostic]:
     sources, problems = load_checked_sources(root)
     if any(d.severity == "error" for d in problems):
         return problems

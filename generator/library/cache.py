@@ -1,16 +1,23 @@
 """The validation cache: each file's parse and schema check, and the library's cross-file problems,
-kept on disk and reused only for inputs that are byte for byte the same.
+kept on disk in an index of the library and reused only for inputs that are byte for byte the same.
 
-Where: `$KLAUSUL_CACHE_DIR`, else `$XDG_CACHE_HOME/klausul`, else `~/.cache/klausul`; one file per
-library, named by a hash of the library's absolute path, so nothing is written into the library or
-into output/. `KLAUSUL_NO_CACHE=1` turns it off.
+Where: `$KLAUSUL_CACHE_DIR`, else `$XDG_CACHE_HOME/klausul`, else `~/.cache/klausul`; one SQLite
+file per library (see index_store), named by a hash of the library's absolute path, so nothing is
+written into the library or into output/. `KLAUSUL_NO_CACHE=1` turns it off.
 
 What makes a stale answer impossible: a file's entry is found by the sha256 of its path, kind and
 bytes together with a fingerprint of everything else the answer depends on (the source of every
 module of the generator package, the schema files, the Python version, and the installed PyYAML,
-Cerberus and Markdown, by their module files' size and modification time). The cross-file problems
-are found by the hash of every file key in order, so adding, removing, renaming or editing any
-file misses. A cache file that cannot be read is ignored and rewritten.
+Cerberus, Markdown and holidays, by their module files' size and modification time). The
+cross-file problems are found by the hash of every file key in order, so adding, removing,
+renaming or editing any file misses.
+
+What makes it fast: a file whose size, mtime_ns, ctime_ns and inode are those recorded with its
+key is not read again. A file can change within one tick of a coarse clock without its stat
+changing ("racy" timestamps, as git calls them), so a file modified less than RACY_SECONDS before
+its stat was recorded is read and hashed again until a later run records it as settled. And an
+agreement's commands load only the entries of the documents it can use (see needs), when no file
+changed since the library's problems were stored.
 """
 
 from __future__ import annotations
@@ -18,21 +25,25 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-import time
+import re
+import stat
 import sys
-import tempfile
+import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from generator.core.errors import Diagnostic
-from generator.library import cache_codec
-from generator.library.load import Source, Unreadable, load_blobs, read_library
+from generator.library import index_store
+from generator.library.load import MAX_FILE_BYTES, Source, Unreadable, load_blobs, printable, read_file
 from generator.library.schema import schema_dir
 
-FORMAT = 3  # bump when the stored layout changes (3: JSON instead of pickle)
+FORMAT = 4  # bump when the stored layout changes (3: JSON instead of pickle; 4: an SQLite index)
 KEEP_DAYS = 30  # cache files of libraries not opened for this long are removed
 KEEP_FILES = 64  # and at most this many are kept, the most recently used
 PARALLEL_FROM = 400  # files to parse before worker processes pay for themselves
-_DEPENDENCIES = ("yaml", "yaml._yaml", "cerberus", "markdown")
+RACY_SECONDS = 2  # a file modified this close to its recorded stat is hashed again (FAT's clock ticks 2 s)
+_DEPENDENCIES = ("yaml", "yaml._yaml", "cerberus", "markdown", "holidays")
+_SUFFIX = ".sqlite"
 
 Entry = tuple  # (Source | None, YAML problems, schema problems, document problems) of one file
 
@@ -51,36 +62,177 @@ def cache_dir() -> Path:
 
 
 def cache_file(root: Path) -> Path:
-    """The cache file of the library at root."""
+    """The cache file (the index) of the library at root."""
     name = hashlib.sha256(str(root.resolve()).encode("utf-8")).hexdigest()[:24]
-    return cache_dir() / f"{name}.json"
+    return cache_dir() / f"{name}{_SUFFIX}"
+
+
+@dataclass
+class _File:
+    """One library file as the index sees it: its key, and its bytes when they had to be read."""
+
+    rel: str
+    kind: str
+    raw: bytes | None  # None: the key was trusted from the index, the file not read
+    key: str
+    row: tuple | None  # (path, size, mtime_ns, ctime_ns, ino, checked_ns, key) to record; None: never trusted
+
+
+@dataclass
+class _Scan:
+    files: list[_File]
+    key: str  # of the whole library: every file key in order
+    dirty: bool  # the recorded file rows differ from these
+
+    def unchanged(self) -> bool:
+        """Whether every key came from the index (no file had to be read)."""
+        return all(f.raw is None for f in self.files)
 
 
 def load_checked(root: Path) -> tuple[list[Source], list[Diagnostic]]:
     """Every file parsed and checked (YAML problems, then schema problems, then cross-file problems),
     through the cache when it is on; the same answer as without it."""
-    files = read_library(root)
-    if not enabled():
-        sources, problems, _cross = _combine(_check_many(files), None)
-        return sources, problems
-    prefix = fingerprint()
-    keys = [_key(prefix, rel, kind, raw) for rel, kind, raw in files]
-    path = cache_file(root)
-    stored = _read(path)
-    known: dict[str, Entry] = stored.get("files", {})
-    missing = [i for i, key in enumerate(keys) if key not in known]
-    fresh = dict(zip((keys[i] for i in missing), _check_many([files[i] for i in missing])))
-    entries = [known.get(key) or fresh[key] for key in keys]
-    library_key = hashlib.sha256("".join(keys).encode("ascii")).hexdigest()
-    cross = stored.get("cross")
-    cross = cross[1] if cross and cross[0] == library_key else None
-    sources, problems, cross = _combine(entries, cross)
-    if fresh or stored.get("cross", (None,))[0] != library_key:
-        _write(path, {"format": FORMAT, "files": dict(zip(keys, entries)), "cross": (library_key, cross)})
-    else:  # used: pruning goes by the time of last use
-        with contextlib.suppress(OSError):
-            os.utime(path)
+    with _opened(root) as store:
+        sources, problems = _load_all(root, store)
     return sources, problems
+
+
+def load_for(root: Path, agreements: set[str]) -> tuple[list[Source], list[Diagnostic]]:
+    """The library's problems (all of them, as load_checked gives them) and the sources of the documents
+    the agreements can use (see needs); no source when there are errors (nothing is built), every
+    source when the choice cannot be made from the index."""
+    from generator.library.needs import facts_of, needed
+
+    with _opened(root) as store:
+        if store is not None:
+            scan = _scan(root, store)
+            problems = store.result("problems", scan.key) if scan.unchanged() else None
+            if problems is not None and any(d.severity == "error" for d in problems):
+                _remember(store, scan, {}, {})
+                return [], problems
+            if problems is not None:
+                facts = store.facts(f.key for f in scan.files)
+                uses = needed([facts.get(f.key, (None, None, None)) for f in scan.files], agreements)
+                keys = [f.key for f, use in zip(scan.files, uses or ()) if use]
+                entries = store.entries(keys)
+                if uses is not None and len(entries) == len(keys):  # else pruned by another process meanwhile
+                    _remember(store, scan, {}, {})
+                    return [entries[k][0] for k in keys if entries[k][0] is not None], problems
+        sources, problems = _load_all(root, store)
+    if any(d.severity == "error" for d in problems):
+        return [], problems
+    uses = needed([facts_of(s) for s in sources], agreements)
+    return ([s for s, use in zip(sources, uses) if use] if uses is not None else sources), problems
+
+
+def remembered(root: Path, name: str, compute):
+    """compute(), a whole-library result (cache_codec data), reused while no library file changes."""
+    if not enabled():
+        return compute()
+    with _opened(root) as store:
+        if store is not None:
+            scan = _scan(root, store)
+            found = store.result(name, scan.key) if scan.unchanged() else None
+            if found is not None:
+                _remember(store, scan, {}, {})
+                return found
+    value = compute()  # loads (and stores) the library itself
+    with _opened(root) as store:
+        if store is not None:
+            scan = _scan(root, store)
+            if scan.unchanged():  # no file changed while computing: the value is of this state
+                _remember(store, scan, {}, {name: (scan.key, value)})
+    return value
+
+
+@contextlib.contextmanager
+def _opened(root: Path):
+    """The library's index, None when the cache is off or cannot be kept."""
+    store = index_store.open_store(cache_file(root), fingerprint().hex()) if enabled() else None
+    try:
+        yield store
+    finally:
+        if store is not None:
+            store.close()
+
+
+def _load_all(root: Path, store) -> tuple[list[Source], list[Diagnostic]]:
+    """Every source and the library's problems; stored entries reused, the rest parsed and stored."""
+    if store is None:
+        from generator.library.load import read_library
+
+        sources, problems, _cross = _combine(_check_many(read_library(root)), None)
+        return sources, problems
+    scan = _scan(root, store)
+    stored = store.entries(f.key for f in scan.files)
+    if any(f.raw is None and f.key not in stored for f in scan.files):  # pruned meanwhile: read every file
+        scan = _scan(root, store, trust=False)
+        stored = store.entries(f.key for f in scan.files)
+    missing = list({f.key: f for f in scan.files if f.key not in stored}.values())
+    fresh = dict(zip((f.key for f in missing), _check_many([(f.rel, f.kind, f.raw) for f in missing])))
+    entries = [stored.get(f.key) or fresh[f.key] for f in scan.files]
+    problems = store.result("problems", scan.key)
+    if problems is None:
+        sources, problems, _cross = _combine(entries, None)
+        results = {"problems": (scan.key, problems)}
+    else:
+        sources, results = [e[0] for e in entries if e[0] is not None], {}
+    from generator.library.needs import facts_of
+
+    _remember(store, scan, {k: (e, *facts_of(e[0])) for k, e in fresh.items()}, results)
+    return sources, problems
+
+
+def _remember(store, scan: _Scan, entries: dict, results: dict) -> None:
+    """Write what changed (file rows, new entries, results) in one transaction; when nothing did, only
+    touch the file: pruning goes by the time of last use."""
+    if not (scan.dirty or entries or results):
+        with contextlib.suppress(OSError):
+            os.utime(store.path)
+        return
+    store.save([f.row for f in scan.files if f.row is not None], entries, results, scan.key)
+    _prune(cache_dir(), keep=store.path)
+
+
+def _scan(root: Path, store, trust: bool = True) -> _Scan:
+    """Every library file with its key, read as read_library reads it: the key from the index where
+    the file's stat is the recorded one and settled, else the file read and hashed."""
+    from generator.library.extend import base_of, library_inputs
+
+    prefix = fingerprint()
+    rows = store.files()
+    known = store.keys() if trust else set()
+    base = base_of(root)
+    files, dirty = [], False
+    for rel, kind, file in library_inputs(root):
+        rel = printable(rel)
+        checked = time.time_ns()  # taken before the stat: the file is at least this old when it matches
+        try:
+            info = os.lstat(file)  # a link is always read: read_file decides where it may lead
+        except OSError:
+            info = None
+        signature = _signature(info)
+        row = rows.get(rel)
+        if (signature is not None and row is not None and row[:4] == signature and row[5] in known
+                and signature[1] < row[4] - RACY_SECONDS * 1_000_000_000):
+            files.append(_File(rel, kind, None, row[5], (rel, *row)))
+            continue
+        within = root if base is None or file.is_relative_to(root) else base[1]
+        raw = read_file(within, file)
+        key = _key(prefix, rel, kind, raw)
+        record = signature is not None and not isinstance(raw, Unreadable) and len(raw) == signature[0]
+        files.append(_File(rel, kind, raw, key, (rel, *signature, checked, key) if record else None))
+        dirty = dirty or record or row is not None
+    dirty = dirty or len(rows) != sum(f.row is not None for f in files)
+    library_key = hashlib.sha256("".join(f.key for f in files).encode("ascii")).hexdigest()
+    return _Scan(files, library_key, dirty)
+
+
+def _signature(info: os.stat_result | None) -> tuple | None:
+    """(size, mtime_ns, ctime_ns, inode) of a regular file the index may trust by its stat; None otherwise."""
+    if info is None or not stat.S_ISREG(info.st_mode) or info.st_size > MAX_FILE_BYTES:
+        return None
+    return info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino
 
 
 def _combine(entries: list[Entry], cross: list[Diagnostic] | None):
@@ -162,52 +314,27 @@ def _installed(module: str) -> str:
     spec = importlib.util.find_spec(module)
     if spec is None or not spec.origin or not os.path.exists(spec.origin):
         return "absent"
-    stat = os.stat(spec.origin)
-    return f"{spec.origin} {stat.st_size} {stat.st_mtime_ns}"
+    info = os.stat(spec.origin)
+    return f"{spec.origin} {info.st_size} {info.st_mtime_ns}"
 
 
-def _read(path: Path) -> dict:
-    try:
-        with open(path, "rb") as handle:
-            info = os.fstat(handle.fileno())
-            # Another user's file, or one others may write, could have been planted to lie about the library.
-            if info.st_uid != os.geteuid() or info.st_mode & 0o022:
-                return {}
-            data = cache_codec.loads(handle.read())
-    except Exception:  # missing, truncated, from another version: start again  # noqa: BLE001
-        return {}
-    return data if isinstance(data, dict) and data.get("format") == FORMAT else {}
-
-
-def _write(path: Path, data: dict) -> None:
-    """Replace the cache file atomically; a cache that cannot be written is no error."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except OSError:
-        return
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(cache_codec.dumps(data))
-        os.replace(tmp, path)
-    except BaseException as exc:  # a full disk or Ctrl-C: leave no temporary file behind
-        Path(tmp).unlink(missing_ok=True)
-        if not isinstance(exc, (OSError, TypeError)):
-            raise
-    _prune(path.parent, keep=path)
+_OLD_FORMAT = re.compile(r"[0-9a-f]{24}\.(json|pickle)")  # the cache files of earlier versions
 
 
 def _prune(directory: Path, keep: Path) -> None:
-    """Remove cache files of libraries unused for KEEP_DAYS, beyond the KEEP_FILES most recent, and
-    temporary files a killed process left (older than an hour)."""
+    """Remove cache files of libraries unused for KEEP_DAYS, beyond the KEEP_FILES most recent, those of
+    earlier formats, and temporary files a killed process left (older than an hour)."""
     now = time.time()
     try:
         found = [(p.stat().st_mtime, p) for p in directory.iterdir()
-                 if p.suffix in (".json", ".pickle", ".tmp") and p != keep]
+                 if p != keep and (p.suffix in (_SUFFIX, ".pickle", ".tmp") or _OLD_FORMAT.fullmatch(p.name))]
     except OSError:
         return
-    caches = sorted((f for f in found if f[1].suffix == ".json"), reverse=True)
-    old = [p for mtime, p in found if p.suffix == ".pickle" or (p.suffix == ".tmp" and now - mtime > 3600)]
+    caches = sorted((f for f in found if f[1].suffix == _SUFFIX), reverse=True)
+    old = [p for mtime, p in found if p.suffix == ".pickle" or _OLD_FORMAT.fullmatch(p.name)
+           or (p.suffix == ".tmp" and now - mtime > 3600)]
     old += [p for i, (mtime, p) in enumerate(caches) if i >= KEEP_FILES - 1 or now - mtime > KEEP_DAYS * 86400]
     for path in old:
         path.unlink(missing_ok=True)
+        if path.suffix == _SUFFIX:
+            Path(f"{path}-journal").unlink(missing_ok=True)

@@ -24,18 +24,21 @@ def check_root(root: Path) -> Path:
     return root
 
 
-def load_checked_sources(root: Path) -> tuple[list, list[Diagnostic]]:
-    from generator.library.cache import load_checked  # the same answer as load_library + validate, reused when unchanged
+def load_checked_sources(root: Path, agreements: tuple[str, ...] = ()) -> tuple[list, list[Diagnostic]]:
+    """Every source (with agreements: those they can use) and every problem of the library."""
+    from generator.library import cache  # the same answer as load_library + validate, reused when unchanged
 
-    sources, problems = load_checked(check_root(root))
+    check_root(root)
+    sources, problems = cache.load_for(root, set(agreements)) if agreements else cache.load_checked(root)
     if not sources and not problems:
         return [], [Diagnostic(".", 1, "", "the library has no YAML files", "empty-library")]
     return sources, problems
 
 
-def open_library(root: Path) -> tuple[Library, list[Diagnostic]]:
-    """The typed library and its warnings; LibraryError with every error when it has any."""
-    sources, problems = load_checked_sources(root)
+def open_library(root: Path, agreements: tuple[str, ...] = ()) -> tuple[Library, list[Diagnostic]]:
+    """The typed library and its warnings; LibraryError with every error when it has any. With agreements,
+    the library holds only the documents they can use (the warnings and errors are still all of them)."""
+    sources, problems = load_checked_sources(root, agreements)
     return open_sources(root, sources, problems)
 
 
