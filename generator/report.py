@@ -59,8 +59,8 @@ def print_error(exc: KlausulError) -> int:
 
 def print_warnings(warnings: list[Diagnostic]) -> None:
     """Print the library's warnings, each marked as one."""
-    for d in warnings:
-        click.echo(visible(f"{d} (warning)"), err=True)
+    if warnings:  # one write: a large library can have tens of thousands
+        click.echo("\n".join(visible(f"{d} (warning)") for d in warnings), err=True)
 
 
 def print_failure(failure) -> int:

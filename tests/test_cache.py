@@ -88,15 +88,14 @@ def test_no_cache_writes_nothing(library, monkeypatch):
 
 def _stored_problems(path: Path) -> list | None:
     """The library's problems as the index file holds them, read with plain sqlite3; None if it has none."""
+    import json
     import sqlite3
-
-    from generator.library import cache_codec
 
     with contextlib.closing(sqlite3.connect(path)) as db:
         fingerprint = db.execute("SELECT value FROM meta WHERE name = 'fingerprint'").fetchone()
         row = db.execute("SELECT value FROM library WHERE name = 'problems'").fetchone()
     assert fingerprint == (cache.fingerprint().hex(),)
-    return cache_codec.loads(row[0]) if row else None
+    return [Diagnostic(*fields) for fields in json.loads(row[0])] if row else None
 
 
 def test_an_unreadable_cache_file_is_ignored_and_replaced(library):
@@ -149,13 +148,13 @@ def test_a_planted_pickle_never_runs(library, tmp_path):
 def test_a_cache_file_others_may_write_is_not_trusted(library):
     import sqlite3
 
-    from generator.library import cache_codec
+    from generator.library.index_store import _rows
 
     assert _codes(library) == []
     path = cache.cache_file(library)
     planted = [Diagnostic("clauses/alpha.yaml", 1, "", "planted", "planted", "error")]
     with contextlib.closing(sqlite3.connect(path)) as db, db:  # someone else's lie: an error that is not there
-        db.execute("UPDATE library SET value = ?", (cache_codec.dumps(planted),))
+        db.execute("UPDATE library SET value = ?", (_rows(planted),))
     path.chmod(0o666)
     assert _codes(library) == []
     assert path.stat().st_mode & 0o077 == 0  # replaced by a private file of our own

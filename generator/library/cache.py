@@ -76,6 +76,7 @@ class _File:
     raw: bytes | None  # None: the key was trusted from the index, the file not read
     key: str
     row: tuple | None  # (path, size, mtime_ns, ctime_ns, ino, checked_ns, key) to record; None: never trusted
+    facts: tuple | None = None  # of a trusted file: (kind, id, refs, types) as the index holds them
 
 
 @dataclass
@@ -111,14 +112,14 @@ def load_for(root: Path, agreements: set[str]) -> tuple[list[Source], list[Diagn
                 _remember(store, scan, {}, {})
                 return [], problems
             if problems is not None:
-                facts = store.facts(f.key for f in scan.files)
-                uses = needed([facts.get(f.key, (None, None, None)) for f in scan.files], agreements)
+                uses = needed([(f.facts[0], f.facts[1], index_store.unpack(*f.facts[2:])) for f in scan.files],
+                              agreements)
                 keys = [f.key for f, use in zip(scan.files, uses or ()) if use]
                 entries = store.entries(keys)
                 if uses is not None and len(entries) == len(keys):  # else pruned by another process meanwhile
                     _remember(store, scan, {}, {})
                     return [entries[k][0] for k in keys if entries[k][0] is not None], problems
-        sources, problems = _load_all(root, store)
+        sources, problems = _load_all(root, store, scan if store is not None else None)
     if any(d.severity == "error" for d in problems):
         return [], problems
     uses = needed([facts_of(s) for s in sources], agreements)
@@ -126,7 +127,7 @@ def load_for(root: Path, agreements: set[str]) -> tuple[list[Source], list[Diagn
 
 
 def remembered(root: Path, name: str, compute):
-    """compute(), a whole-library result (cache_codec data), reused while no library file changes."""
+    """compute(), a whole-library list of problems, reused while no library file changes."""
     if not enabled():
         return compute()
     with _opened(root) as store:
@@ -156,14 +157,15 @@ def _opened(root: Path):
             store.close()
 
 
-def _load_all(root: Path, store) -> tuple[list[Source], list[Diagnostic]]:
-    """Every source and the library's problems; stored entries reused, the rest parsed and stored."""
+def _load_all(root: Path, store, scan: _Scan | None = None) -> tuple[list[Source], list[Diagnostic]]:
+    """Every source and the library's problems; stored entries reused, the rest parsed and stored (scan:
+    the library just scanned, so that no file is read twice)."""
     if store is None:
         from generator.library.load import read_library
 
         sources, problems, _cross = _combine(_check_many(read_library(root)), None)
         return sources, problems
-    scan = _scan(root, store)
+    scan = scan or _scan(root, store)
     stored = store.entries(f.key for f in scan.files)
     if any(f.raw is None and f.key not in stored for f in scan.files):  # pruned meanwhile: read every file
         scan = _scan(root, store, trust=False)
@@ -197,28 +199,28 @@ def _remember(store, scan: _Scan, entries: dict, results: dict) -> None:
 def _scan(root: Path, store, trust: bool = True) -> _Scan:
     """Every library file with its key, read as read_library reads it: the key from the index where
     the file's stat is the recorded one and settled, else the file read and hashed."""
-    from generator.library.extend import base_of, library_inputs
+    from generator.library.extend import base_of, library_input_paths
 
     prefix = fingerprint()
     rows = store.files()
-    known = store.keys() if trust else set()
     base = base_of(root)
     files, dirty = [], False
-    for rel, kind, file in library_inputs(root):
-        rel = printable(rel)
-        checked = time.time_ns()  # taken before the stat: the file is at least this old when it matches
+    checked = time.time_ns()  # taken before any stat: each file is at least this old when its stat matches
+    settled = checked - RACY_SECONDS * 1_000_000_000
+    for rel, kind, file in library_input_paths(root):
+        rel = rel if rel.isascii() else printable(rel)
         try:
             info = os.lstat(file)  # a link is always read: read_file decides where it may lead
         except OSError:
             info = None
         signature = _signature(info)
         row = rows.get(rel)
-        if (signature is not None and row is not None and row[:4] == signature and row[5] in known
-                and signature[1] < row[4] - RACY_SECONDS * 1_000_000_000):
-            files.append(_File(rel, kind, None, row[5], (rel, *row)))
+        if (trust and signature is not None and row is not None and row[:4] == signature and row[6] is not None
+                and signature[1] < row[4] - RACY_SECONDS * 1_000_000_000 and signature[1] < settled):
+            files.append(_File(rel, kind, None, row[5], (rel, *row[:6]), row[6]))
             continue
-        within = root if base is None or file.is_relative_to(root) else base[1]
-        raw = read_file(within, file)
+        within = root if base is None or Path(file).is_relative_to(root) else base[1]
+        raw = read_file(within, Path(file))
         key = _key(prefix, rel, kind, raw)
         record = signature is not None and not isinstance(raw, Unreadable) and len(raw) == signature[0]
         files.append(_File(rel, kind, raw, key, (rel, *signature, checked, key) if record else None))

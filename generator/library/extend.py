@@ -15,7 +15,7 @@ from pathlib import Path
 import yaml
 
 from generator.core.errors import Diagnostic
-from generator.library.load import BASE_SEPARATOR, SETTINGS, Source, library_files
+from generator.library.load import BASE_SEPARATOR, SETTINGS, Source, library_paths
 
 SHIPPED = "klausul-sv"
 _BASE_KINDS = {"clause", "service", "catalog", "term"}
@@ -46,15 +46,20 @@ def base_of(root: Path) -> tuple[str, Path] | None:
 
 def library_inputs(root: Path) -> list[tuple[str, str, Path]]:
     """(library-relative path, kind, file) of every file the library at root reads, base files first."""
-    own = [(file.relative_to(root).as_posix(), kind, file) for kind, file in library_files(root)]
+    return [(rel, kind, Path(path)) for rel, kind, path in library_input_paths(root)]
+
+
+def library_input_paths(root: Path) -> list[tuple[str, str, str]]:
+    """library_inputs with each file's path as a string."""
+    own = [(rel, kind, path) for kind, rel, path in library_paths(root)]
     if (root / SETTINGS).is_file():
-        own.insert(0, (SETTINGS, "library", root / SETTINGS))
+        own.insert(0, (SETTINGS, "library", str(root / SETTINGS)))
     base = base_of(root)
     if base is None or not base[1].is_dir():
         return own
     name, folder = base
-    inherited = [(f"{name}{BASE_SEPARATOR}{file.relative_to(folder).as_posix()}", kind, file)
-                 for kind, file in library_files(folder) if kind in _BASE_KINDS]
+    inherited = [(f"{name}{BASE_SEPARATOR}{rel}", kind, path)
+                 for kind, rel, path in library_paths(folder) if kind in _BASE_KINDS]
     return inherited + own
 
 

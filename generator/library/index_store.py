@@ -20,16 +20,18 @@ import stat
 from pathlib import Path
 from typing import Any, Iterable
 
+from generator.core.errors import Diagnostic
 from generator.library import cache_codec
 
 _TABLES = """
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, ctime_ns INTEGER,
                                   ino INTEGER, checked_ns INTEGER, key TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS facts (key TEXT PRIMARY KEY, kind TEXT, id TEXT, refs TEXT);
+CREATE TABLE IF NOT EXISTS facts (key TEXT PRIMARY KEY, kind TEXT, id TEXT, refs TEXT, types TEXT);
 CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, entry BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS library (name TEXT PRIMARY KEY, key TEXT NOT NULL, value BLOB NOT NULL);
 """
+_TABLE_NAMES = ("meta", "files", "facts", "entries", "library")
 _BUSY_SECONDS = 10  # how long to wait for another process's write before giving up on writing
 _CHUNK = 500  # keys per `IN (...)` query, below SQLite's limit on host parameters
 
@@ -41,19 +43,11 @@ class Store:
         self.db, self.path = connection, path
 
     def files(self) -> dict[str, tuple]:
-        """path → (size, mtime_ns, ctime_ns, ino, checked_ns, key) as last recorded."""
-        rows = self.db.execute("SELECT path, size, mtime_ns, ctime_ns, ino, checked_ns, key FROM files")
-        return {row[0]: row[1:] for row in rows}
-
-    def keys(self) -> set[str]:
-        """The content keys that have a stored entry."""
-        return {row[0] for row in self.db.execute("SELECT key FROM facts")}
-
-    def facts(self, keys: Iterable[str]) -> dict[str, tuple[str, Any, Any]]:
-        """key → (kind, id, refs) of the stored entries among keys."""
-        wanted = set(keys)
-        rows = self.db.execute("SELECT key, kind, id, refs FROM facts")
-        return {k: (kind, ident, json.loads(refs) if refs else None) for k, kind, ident, refs in rows if k in wanted}
+        """path → (size, mtime_ns, ctime_ns, ino, checked_ns, key, facts) as last recorded; facts are the
+        packed (kind, id, refs, types) of the file's stored entry (see facts()), None when there is none."""
+        rows = self.db.execute("SELECT f.path, f.size, f.mtime_ns, f.ctime_ns, f.ino, f.checked_ns, f.key, "
+                               "x.kind, x.id, x.refs, x.types FROM files f LEFT JOIN facts x ON x.key = f.key")
+        return {row[0]: (*row[1:7], None if row[7] is None else row[7:]) for row in rows}
 
     def entries(self, keys: Iterable[str]) -> dict[str, tuple]:
         """key → stored entry of those keys that have one."""
@@ -66,10 +60,13 @@ class Store:
             found.update((k, cache_codec.loads(blob)) for k, blob in rows)
         return found
 
-    def result(self, name: str, library_key: str) -> Any:
-        """A stored whole-library result, if it was computed for this library key; else None."""
+    def result(self, name: str, library_key: str) -> list[Diagnostic] | None:
+        """A stored whole-library list of problems, if it was computed for this library key; else None."""
         row = self.db.execute("SELECT key, value FROM library WHERE name = ?", (name,)).fetchone()
-        return cache_codec.loads(row[1]) if row and row[0] == library_key else None
+        if not row or row[0] != library_key:
+            return None
+        # plain rows, not the tagged codec: tens of thousands of warnings are read on every run
+        return [Diagnostic(*fields) for fields in json.loads(row[1])]
 
     def save(self, files: list[tuple] | None, entries: dict[str, tuple], results: dict[str, tuple[str, Any]],
              library_key: str) -> None:
@@ -82,14 +79,13 @@ class Store:
                 if files is not None:
                     self.db.execute("DELETE FROM files")
                     self.db.executemany("INSERT INTO files VALUES (?, ?, ?, ?, ?, ?, ?)", files)
-                self.db.executemany("INSERT OR REPLACE INTO facts VALUES (?, ?, ?, ?)",
-                                    [(k, kind, ident, None if refs is None else json.dumps(refs))
-                                     for k, (_entry, kind, ident, refs) in entries.items()])
+                self.db.executemany("INSERT OR REPLACE INTO facts VALUES (?, ?, ?, ?, ?)",
+                                    ((k, kind, ident, *_pack(refs)) for k, (_entry, kind, ident, refs) in entries.items()))
                 self.db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?)",
-                                    [(k, cache_codec.dumps(entry)) for k, (entry, *_facts) in entries.items()])
+                                    ((k, cache_codec.dumps(entry)) for k, (entry, *_facts) in entries.items()))
                 self.db.execute("DELETE FROM library WHERE key != ?", (library_key,))
                 self.db.executemany("INSERT OR REPLACE INTO library VALUES (?, ?, ?)",
-                                    [(name, key, cache_codec.dumps(value)) for name, (key, value) in results.items()])
+                                    [(name, key, _rows(value)) for name, (key, value) in results.items()])
                 if files is not None:
                     for table in ("facts", "entries"):
                         self.db.execute(f"DELETE FROM {table} WHERE key NOT IN (SELECT key FROM files)")
@@ -98,6 +94,36 @@ class Store:
 
     def close(self) -> None:
         self.db.close()
+
+
+def _rows(problems: list[Diagnostic]) -> str:
+    return json.dumps([[d.path, d.line, d.key, d.message, d.code, d.severity] for d in problems],
+                      ensure_ascii=False)
+
+
+_ANY = "\x00"  # types of a shape the packing does not keep: the clause counts as applying to any type
+
+
+def _pack(refs: dict | None) -> tuple[str | None, str | None]:
+    """A document's refs as two columns: a clause's service types as lines (thousands of them are read
+    on every run, and splitting lines is cheaper than parsing JSON), anything else as JSON."""
+    if refs is None:
+        return None, None
+    if set(refs) != {"types"}:
+        return json.dumps(refs), None
+    types = refs["types"]
+    if types is None:
+        return "", None
+    clean = isinstance(types, list) and types and all(isinstance(t, str) and t and "\n" not in t for t in types)
+    return "", "\n".join(types) if clean else _ANY
+
+
+def unpack(refs: str | None, types: str | None) -> dict | None:
+    if refs is None:
+        return None
+    if refs:
+        return json.loads(refs)
+    return {"types": None if types is None or types == _ANY else types.split("\n")}
 
 
 def open_store(path: Path, fingerprint: str) -> Store | None:
@@ -114,10 +140,9 @@ def open_store(path: Path, fingerprint: str) -> Store | None:
             connection = sqlite3.connect(path, timeout=_BUSY_SECONDS, check_same_thread=False)
             connection.executescript(_TABLES)
             stored = dict(connection.execute("SELECT name, value FROM meta"))
-            if stored.get("fingerprint") != fingerprint:
+            if stored.get("fingerprint") != fingerprint:  # another version's tables, perhaps of another layout
+                connection.executescript("".join(f"DROP TABLE IF EXISTS {t};" for t in _TABLE_NAMES) + _TABLES)
                 with connection:
-                    for table in ("files", "facts", "entries", "library", "meta"):
-                        connection.execute(f"DELETE FROM {table}")
                     connection.execute("INSERT INTO meta VALUES ('fingerprint', ?)", (fingerprint,))
             return Store(connection, path)
         except sqlite3.DatabaseError:  # not an SQLite file (a planted or truncated one): start again

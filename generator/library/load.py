@@ -77,15 +77,23 @@ class _YamlProblem(Exception):
 def library_files(root: Path) -> list[tuple[str, Path]]:
     """Every (kind, file) of the library under root, in a stable order; symbolic links to folders
     are not followed (a link could lead anywhere, or round in a circle)."""
+    return [(kind, Path(path)) for kind, _rel, path in library_paths(root)]
+
+
+def library_paths(root: Path) -> list[tuple[str, str, str]]:
+    """library_files as plain strings, (kind, path relative to root with /, path), in the same order:
+    the order of Path objects, part by part. Strings, since a large library has tens of thousands."""
     found = []
+    top = str(root)
     for folder, kind in KINDS.items():
-        base = root / folder
-        if base.is_dir():
+        base = os.path.join(top, folder)
+        if os.path.isdir(base):
             files = []
             for folder_path, dirs, names in os.walk(base):
-                files += [Path(folder_path) / n for n in names if n.endswith((".yaml", ".yml"))]
-                files += [Path(folder_path) / n for n in dirs if os.path.islink(os.path.join(folder_path, n))]
-            found += [(kind, p) for p in sorted(files)]
+                files += [f"{folder_path}/{n}" for n in names if n.endswith((".yaml", ".yml"))]
+                files += [f"{folder_path}/{n}" for n in dirs if os.path.islink(os.path.join(folder_path, n))]
+            files.sort(key=lambda path: path[len(top):].split("/"))
+            found += [(kind, path[len(top):].lstrip("/"), path) for path in files]
     return found
 
 

@@ -9,6 +9,7 @@ catalogs, every term and the library settings. Assembly only ever looks those up
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from generator.library.load import Source
@@ -33,7 +34,8 @@ def facts_of(source: Source | None) -> tuple[str | None, Any, Any]:
                                 *(a.get("clause") for a in d.get("accept") or ())]}
         else:
             refs = {}
-    except (KeyError, TypeError, AttributeError):
+        json.dumps(refs)  # stored as JSON: a value of another type (in a broken document) is not decided on
+    except (KeyError, TypeError, AttributeError, ValueError):
         return source.kind, ident, None
     return source.kind, ident, refs
 
