@@ -22,8 +22,9 @@ def print_diagnostics(problems: list[Diagnostic], fmt: str, strict: bool) -> int
         click.echo(json.dumps({"ok": not failed, "errors": errors, "warnings": warnings,
                                "problems": [d.as_dict() for d in problems]}, ensure_ascii=False, indent=2))
     else:
-        for d in problems:
-            click.echo(visible(f"{d} ({d.severity})" if d.severity != "error" else str(d)), err=True)
+        if problems:  # one write: a large library can have tens of thousands
+            click.echo("\n".join(visible(f"{d} ({d.severity})" if d.severity != "error" else str(d))
+                                  for d in problems), err=True)
         files = len({d.path for d in problems})
         click.echo(f"{errors} error(s), {warnings} warning(s) in {files} file(s)" if problems
                    else "library is valid", err=bool(problems))

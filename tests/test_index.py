@@ -82,7 +82,10 @@ def _edits(root: Path):
 
 
 def test_the_test_library_answers_as_uncached_through_every_change(klausul, library, tmp_path, monkeypatch):
-    commands = _commands("pilot", tmp_path / "out") + _commands("gaps", tmp_path / "out", followup=False)
+    out = tmp_path / "out"
+    commands = _commands("pilot", out) + _commands("gaps", out, followup=False) + [
+        ("build", "pilot", "gaps", "--out", str(out), "--jobs", "1"), ("build", "--out", str(out), "--jobs", "1"),
+        ("coverage", "no-such-agreement"), ("build", "pilot", "no-such-agreement", "--out", str(out), "--jobs", "1")]
     _settle(library)
     seen = {_same_as_uncached(klausul, library, commands, tmp_path / "out", monkeypatch)[0][1]}
     for _name in _edits(library):
@@ -188,3 +191,26 @@ def test_concurrent_processes_share_one_index(library, tmp_path):
     again = subprocess.run([sys.executable, "-m", "generator.cli", "--root", str(library), "validate"], env=env,
                            capture_output=True, timeout=300)
     assert (again.returncode, again.stdout, again.stderr) == results[0]
+
+
+def test_a_library_that_extends_the_shipped_one_answers_as_uncached(klausul, tmp_path, monkeypatch):
+    """Base documents are chosen like the library's own, and an own clause that overrides a base clause
+    replaces it in the draft exactly as without the cache."""
+    import yaml
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")
+    root = tmp_path / "ext"
+    assert klausul(tmp_path, "init", str(root), "--extends", "klausul-sv").exit_code == 0
+    _settle(root)
+    commands = _commands("example", tmp_path / "out")
+    assert _same_as_uncached(klausul, root, commands, tmp_path / "out", monkeypatch)[0][1] == 0
+    shipped = yaml.safe_load((REPO / "clauses" / "incident-management" / "incident-notification.yaml")
+                             .read_text(encoding="utf-8"))
+    own = (REPO / "clauses" / "incident-management" / "incident-notification.yaml").read_text(encoding="utf-8")
+    own = own.replace("id: incident-notification", f"id: incident-notification\noverrides: incident-notification@"
+                      f"{shipped['version']}", 1)
+    (root / "clauses" / "incident-management").mkdir(parents=True, exist_ok=True)
+    (root / "clauses" / "incident-management" / "incident-notification.yaml").write_text(own, encoding="utf-8")
+    _settle(root)
+    answers = _same_as_uncached(klausul, root, commands, tmp_path / "out", monkeypatch)
+    assert answers[0][1] == 0

@@ -76,7 +76,7 @@ class _File:
     raw: bytes | None  # None: the key was trusted from the index, the file not read
     key: str
     row: tuple | None  # (path, size, mtime_ns, ctime_ns, ino, checked_ns, key) to record; None: never trusted
-    facts: tuple | None = None  # of a trusted file: (kind, id, refs, types) as the index holds them
+    facts: tuple | None = None  # (kind, id, refs, types) as the index holds them for this key; None: not stored
 
 
 @dataclass
@@ -84,10 +84,6 @@ class _Scan:
     files: list[_File]
     key: str  # of the whole library: every file key in order
     dirty: bool  # the recorded file rows differ from these
-
-    def unchanged(self) -> bool:
-        """Whether every key came from the index (no file had to be read)."""
-        return all(f.raw is None for f in self.files)
 
 
 def load_checked(root: Path) -> tuple[list[Source], list[Diagnostic]]:
@@ -98,32 +94,35 @@ def load_checked(root: Path) -> tuple[list[Source], list[Diagnostic]]:
     return sources, problems
 
 
-def load_for(root: Path, agreements: set[str]) -> tuple[list[Source], list[Diagnostic]]:
-    """The library's problems (all of them, as load_checked gives them) and the sources of the documents
-    the agreements can use (see needs); no source when there are errors (nothing is built), every
-    source when the choice cannot be made from the index."""
+def load_for(root: Path, agreements: set[str]) -> tuple[list[Source], list[Diagnostic], bool]:
+    """The library's problems (all of them, as load_checked gives them), the sources of the documents
+    the agreements can use (see needs; every source without the index, or when the choice cannot be
+    made from it; none when there are errors, as nothing is built) and whether the library has any file."""
     from generator.library.needs import facts_of, needed
 
     with _opened(root) as store:
-        if store is not None:
-            scan = _scan(root, store)
-            problems = store.result("problems", scan.key) if scan.unchanged() else None
-            if problems is not None and any(d.severity == "error" for d in problems):
+        if store is None:
+            sources, problems = _load_all(root, None)
+            return sources, problems, bool(sources or problems)
+        scan = _scan(root, store)
+        indexed = all(f.facts is not None for f in scan.files)  # every key's entry is stored
+        problems = store.result("problems", scan.key) if indexed else None
+        if problems is not None and any(d.severity == "error" for d in problems):
+            _remember(store, scan, {}, {})
+            return [], problems, True
+        if problems is not None:
+            uses = needed([(f.facts[0], f.facts[1], index_store.unpack(*f.facts[2:])) for f in scan.files],
+                          agreements)
+            keys = [f.key for f, use in zip(scan.files, uses or ()) if use]
+            entries = store.entries(keys)
+            if uses is not None and len(entries) == len(keys):  # else pruned by another process meanwhile
                 _remember(store, scan, {}, {})
-                return [], problems
-            if problems is not None:
-                uses = needed([(f.facts[0], f.facts[1], index_store.unpack(*f.facts[2:])) for f in scan.files],
-                              agreements)
-                keys = [f.key for f, use in zip(scan.files, uses or ()) if use]
-                entries = store.entries(keys)
-                if uses is not None and len(entries) == len(keys):  # else pruned by another process meanwhile
-                    _remember(store, scan, {}, {})
-                    return [entries[k][0] for k in keys if entries[k][0] is not None], problems
-        sources, problems = _load_all(root, store, scan if store is not None else None)
+                return [entries[k][0] for k in keys if entries[k][0] is not None], problems, bool(scan.files)
+        sources, problems = _load_all(root, store, scan)
     if any(d.severity == "error" for d in problems):
-        return [], problems
+        return [], problems, True
     uses = needed([facts_of(s) for s in sources], agreements)
-    return ([s for s, use in zip(sources, uses) if use] if uses is not None else sources), problems
+    return ([s for s, use in zip(sources, uses) if use] if uses is not None else sources), problems, bool(sources)
 
 
 def remembered(root: Path, name: str, compute):
@@ -131,18 +130,17 @@ def remembered(root: Path, name: str, compute):
     if not enabled():
         return compute()
     with _opened(root) as store:
-        if store is not None:
-            scan = _scan(root, store)
-            found = store.result(name, scan.key) if scan.unchanged() else None
-            if found is not None:
-                _remember(store, scan, {}, {})
-                return found
+        scan = _scan(root, store) if store is not None else None
+        found = store.result(name, scan.key) if scan is not None else None
+        if found is not None:
+            _remember(store, scan, {}, {})
+            return found
     value = compute()  # loads (and stores) the library itself
     with _opened(root) as store:
-        if store is not None:
-            scan = _scan(root, store)
-            if scan.unchanged():  # no file changed while computing: the value is of this state
-                _remember(store, scan, {}, {name: (scan.key, value)})
+        if store is not None and scan is not None:
+            again = _scan(root, store)
+            if again.key == scan.key:  # no file changed while computing: the value is of this state
+                _remember(store, again, {}, {name: (again.key, value)})
     return value
 
 
@@ -223,7 +221,8 @@ def _scan(root: Path, store, trust: bool = True) -> _Scan:
         raw = read_file(within, Path(file))
         key = _key(prefix, rel, kind, raw)
         record = signature is not None and not isinstance(raw, Unreadable) and len(raw) == signature[0]
-        files.append(_File(rel, kind, raw, key, (rel, *signature, checked, key) if record else None))
+        facts = row[6] if row is not None and row[5] == key else None  # read again, yet the same bytes
+        files.append(_File(rel, kind, raw, key, (rel, *signature, checked, key) if record else None, facts))
         dirty = dirty or record or row is not None
     dirty = dirty or len(rows) != sum(f.row is not None for f in files)
     library_key = hashlib.sha256("".join(f.key for f in files).encode("ascii")).hexdigest()

@@ -29,8 +29,12 @@ def load_checked_sources(root: Path, agreements: tuple[str, ...] = ()) -> tuple[
     from generator.library import cache  # the same answer as load_library + validate, reused when unchanged
 
     check_root(root)
-    sources, problems = cache.load_for(root, set(agreements)) if agreements else cache.load_checked(root)
-    if not sources and not problems:
+    if agreements:
+        sources, problems, files = cache.load_for(root, set(agreements))
+    else:
+        sources, problems = cache.load_checked(root)
+        files = bool(sources or problems)  # every file gives a source or a problem
+    if not files:
         return [], [Diagnostic(".", 1, "", "the library has no YAML files", "empty-library")]
     return sources, problems
 
