@@ -214,3 +214,14 @@ def test_a_library_that_extends_the_shipped_one_answers_as_uncached(klausul, tmp
     _settle(root)
     answers = _same_as_uncached(klausul, root, commands, tmp_path / "out", monkeypatch)
     assert answers[0][1] == 0
+
+
+def test_a_broken_file_stops_a_warm_build_without_loading_the_library(klausul, library, tmp_path, monkeypatch):
+    (library / "clauses" / "broken.yaml").write_text("id: [unclosed\n", encoding="utf-8")
+    _settle(library)
+    out = tmp_path / "out"
+    first = klausul(library, "build", "pilot", "--out", str(out))
+    monkeypatch.setattr(index_store.Store, "entries", lambda self, keys: pytest.fail("documents were loaded"))
+    again = klausul(library, "build", "pilot", "--out", str(out))
+    assert (again.exit_code, again.stderr) == (first.exit_code, first.stderr) and first.exit_code != 0
+    assert "clauses/broken.yaml:2: YAML syntax" in again.stderr and not out.exists()

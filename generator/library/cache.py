@@ -179,7 +179,9 @@ def _load_all(root: Path, store, scan: _Scan | None = None) -> tuple[list[Source
         sources, results = [e[0] for e in entries if e[0] is not None], {}
     from generator.library.needs import facts_of
 
-    _remember(store, scan, {k: (e, *facts_of(e[0])) for k, e in fresh.items()}, results)
+    # a file that does not parse has facts too (its kind from its folder): the index knows every key
+    _remember(store, scan, {f.key: (fresh[f.key], f.kind, *facts_of(fresh[f.key][0])[1:]) for f in missing},
+              results)
     return sources, problems
 
 
