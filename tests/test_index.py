@@ -64,6 +64,10 @@ def _edits(root: Path):
     alpha.write_text(alpha.read_text(encoding="utf-8").replace("\ntext:", "\n# edited\ntext:", 1)
                      .replace("en: |\n", "en: |\n    Edited first paragraph.\n\n", 1), encoding="utf-8")
     yield "edited clause the agreement uses"
+    gaps = root / "agreements" / "gaps.yaml"
+    gaps.write_text(gaps.read_text(encoding="utf-8").replace("include: [delta]", "include: [delta, beta]"),
+                    encoding="utf-8")
+    yield "an agreement includes a clause made for another service type"
     beta = root / "clauses" / "beta.yaml"
     os.utime(beta, (time.time() - 3, time.time() - 3))
     yield "touched but unchanged"
