@@ -218,6 +218,17 @@ def test_a_library_that_extends_the_shipped_one_answers_as_uncached(klausul, tmp
     _settle(root)
     answers = _same_as_uncached(klausul, root, commands, tmp_path / "out", monkeypatch)
     assert answers[0][1] == 0
+    # an own fork of a base clause for the agreement's service type, narrowed to another type: the base
+    # clause is chosen by its type, and the fork that replaces it must come along and drop it
+    base = REPO / "clauses" / "subcontracting" / "cloud-service-security.yaml"
+    fork = base.read_text(encoding="utf-8").replace("id: cloud-service-security", "id: cloud-service-security\n"
+                                                     "overrides: cloud-service-security@1.3.0", 1)
+    fork = fork.replace("service_types: [cloud-service]", "service_types: [it-workplace]")
+    (root / "clauses" / "subcontracting").mkdir(parents=True, exist_ok=True)
+    (root / "clauses" / "subcontracting" / "cloud-service-security.yaml").write_text(fork, encoding="utf-8")
+    _settle(root)
+    narrowed = _same_as_uncached(klausul, root, commands, tmp_path / "out", monkeypatch)
+    assert narrowed[0][1] == 0 and narrowed[0][4] != answers[0][4]  # the clause left the draft
 
 
 def test_a_broken_file_stops_a_warm_build_without_loading_the_library(klausul, library, tmp_path, monkeypatch):

@@ -4,7 +4,8 @@ without loading the documents themselves.
 The choice is generous, never narrow: every clause whose `applies_to.service_types` is absent or names
 a type of one of the agreements' services (whatever its status, levels or delivery rules), every
 clause an agreement includes, excludes or accepts an outcome for, the agreements' services and
-catalogs, every term and the library settings. Assembly only ever looks those up.
+catalogs, every term and the library settings; and with each of those, every other document of its
+kind and id (an override and the base document it replaces). Assembly only ever looks those up.
 """
 
 from __future__ import annotations
@@ -50,9 +51,13 @@ def needed(facts: list[Facts], agreements: set[str]) -> list[bool] | None:
         catalogs = {c for f in specs for c in f[2]["catalogs"]}
         named = {c for f in specs for c in f[2]["clauses"]}
         types = {f[2]["type"] for f in facts if f[0] == "service" and f[1] in services}
-        return [_uses(f, all_agreements, agreements, services, catalogs, named, types) for f in facts]
+        uses = [_uses(f, all_agreements, agreements, services, catalogs, named, types) for f in facts]
     except (KeyError, TypeError):
         return None
+    # A document and every other with its kind and id: a library's own clause that overrides a base
+    # clause may apply to other service types than the base clause, and only one of them is kept.
+    chosen = {(f[0], f[1]) for f, use in zip(facts, uses) if use}
+    return [(f[0], f[1]) in chosen for f in facts]
 
 
 def _uses(fact: Facts, all_agreements: bool, agreements: set[str], services: set[str], catalogs: set[str],
