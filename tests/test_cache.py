@@ -198,3 +198,17 @@ def test_the_codec_round_trips_every_value_a_source_holds():
                     {("levels", 1): 3, (): 1}, {("text", "sv")})
     back = cache_codec.loads(cache_codec.dumps({"s": source, "t": (1, "a")}))
     assert back["s"] == source and back["t"] == (1, "a")
+
+
+def test_a_damaged_index_is_removed_and_the_answer_still_right(library, tmp_path):
+    """An index cut short (a full disk, a copy interrupted) fails only when a page is read: that run
+    still answers as without the cache, and the next run has a sound index again."""
+    (library / "clauses" / "broken.yaml").write_text("id: [unclosed\n", encoding="utf-8")
+    expected = _codes(library)
+    path = cache.cache_file(library)
+    data = path.read_bytes()
+    half = len(data) // 2 // 4096 * 4096
+    path.write_bytes(data[:half] + b"\xff" * (len(data) - half))  # opens; pages read later are garbage
+    assert _codes(library) == expected
+    assert _codes(library) == expected
+    assert _stored_problems(cache.cache_file(library)) is not None

@@ -26,6 +26,7 @@ import contextlib
 import hashlib
 import os
 import re
+import sqlite3
 import stat
 import sys
 import time
@@ -89,36 +90,36 @@ class _Scan:
 def load_checked(root: Path) -> tuple[list[Source], list[Diagnostic]]:
     """Every file parsed and checked (YAML problems, then schema problems, then cross-file problems),
     through the cache when it is on; the same answer as without it."""
-    with _opened(root) as store:
-        sources, problems = _load_all(root, store)
-    return sources, problems
+    return _through_index(root, lambda store: _load_all(root, store))
 
 
 def load_for(root: Path, agreements: set[str]) -> tuple[list[Source], list[Diagnostic], bool]:
     """The library's problems (all of them, as load_checked gives them), the sources of the documents
     the agreements can use (see needs; every source without the index, or when the choice cannot be
     made from it; none when there are errors, as nothing is built) and whether the library has any file."""
+    return _through_index(root, lambda store: _load_for(root, agreements, store))
+
+
+def _load_for(root: Path, agreements: set[str], store) -> tuple[list[Source], list[Diagnostic], bool]:
     from generator.library.needs import facts_of, needed
 
-    with _opened(root) as store:
-        if store is None:
-            sources, problems = _load_all(root, None)
-            return sources, problems, bool(sources or problems)
-        scan = _scan(root, store)
-        indexed = all(f.facts is not None for f in scan.files)  # every key's entry is stored
-        problems = store.result("problems", scan.key) if indexed else None
-        if problems is not None and any(d.severity == "error" for d in problems):
+    if store is None:
+        sources, problems = _load_all(root, None)
+        return sources, problems, bool(sources or problems)
+    scan = _scan(root, store)
+    indexed = all(f.facts is not None for f in scan.files)  # every key's entry is stored
+    problems = store.result("problems", scan.key) if indexed else None
+    if problems is not None and any(d.severity == "error" for d in problems):
+        _remember(store, scan, {}, {})
+        return [], problems, True
+    if problems is not None:
+        uses = needed([(f.facts[0], f.facts[1], index_store.unpack(*f.facts[2:])) for f in scan.files], agreements)
+        keys = [f.key for f, use in zip(scan.files, uses or ()) if use]
+        entries = store.entries(keys)
+        if uses is not None and len(entries) == len(keys):  # else pruned by another process meanwhile
             _remember(store, scan, {}, {})
-            return [], problems, True
-        if problems is not None:
-            uses = needed([(f.facts[0], f.facts[1], index_store.unpack(*f.facts[2:])) for f in scan.files],
-                          agreements)
-            keys = [f.key for f, use in zip(scan.files, uses or ()) if use]
-            entries = store.entries(keys)
-            if uses is not None and len(entries) == len(keys):  # else pruned by another process meanwhile
-                _remember(store, scan, {}, {})
-                return [entries[k][0] for k in keys if entries[k][0] is not None], problems, bool(scan.files)
-        sources, problems = _load_all(root, store, scan)
+            return [entries[k][0] for k in keys if entries[k][0] is not None], problems, bool(scan.files)
+    sources, problems = _load_all(root, store, scan)
     if any(d.severity == "error" for d in problems):
         return [], problems, True
     uses = needed([facts_of(s) for s in sources], agreements)
@@ -129,19 +130,40 @@ def remembered(root: Path, name: str, compute):
     """compute(), a whole-library list of problems, reused while no library file changes."""
     if not enabled():
         return compute()
-    with _opened(root) as store:
-        scan = _scan(root, store) if store is not None else None
-        found = store.result(name, scan.key) if scan is not None else None
+
+    def lookup(store):
+        if store is None:
+            return None, None
+        scan = _scan(root, store)
+        found = store.result(name, scan.key)
         if found is not None:
             _remember(store, scan, {}, {})
-            return found
-    value = compute()  # loads (and stores) the library itself
-    with _opened(root) as store:
-        if store is not None and scan is not None:
+        return scan.key, found
+
+    def keep(store):
+        if store is not None and key is not None:
             again = _scan(root, store)
-            if again.key == scan.key:  # no file changed while computing: the value is of this state
+            if again.key == key:  # no file changed while computing: the value is of this state
                 _remember(store, again, {}, {name: (again.key, value)})
+
+    key, found = _through_index(root, lookup)
+    if found is not None:
+        return found
+    value = compute()  # loads (and stores) the library itself
+    _through_index(root, keep)
     return value
+
+
+def _through_index(root: Path, work):
+    """work(store) with the library's index; when the index turns out unreadable half-way (a damaged
+    file), it is removed and the work done again without it."""
+    try:
+        with _opened(root) as store:
+            return work(store)
+    except sqlite3.DatabaseError:
+        with contextlib.suppress(OSError):
+            cache_file(root).unlink()
+        return work(None)
 
 
 @contextlib.contextmanager
