@@ -152,21 +152,26 @@ def _keys(root: Path) -> dict[str, str]:
 
 
 def test_an_edit_within_the_clock_tick_of_the_recorded_stat_is_seen(library, monkeypatch):
-    """A coarse clock (whole seconds here) can leave size, mtime and ctime alike after an edit: a file
-    modified within RACY_SECONDS of when its stat was recorded is hashed again."""
+    """A file system with a coarse clock (whole seconds here, and no change time) can leave the stat of
+    an edited file alike: a file modified within RACY_SECONDS of when its stat was recorded is hashed again."""
     from generator.draft.check import diagnose
 
     real = cache._signature
 
-    def whole_seconds(info):
+    def coarse(info):
         found = real(info)
-        return found and (found[0], found[1] // 10**9 * 10**9, found[2] // 10**9 * 10**9, found[3])
+        return found and (found[0], found[1] // 10**9 * 10**9, found[1] // 10**9 * 10**9, found[3])
 
-    monkeypatch.setattr(cache, "_signature", whole_seconds)
+    monkeypatch.setattr(cache, "_signature", coarse)
     clause = library / "clauses" / "alpha.yaml"
+    tick = time.time_ns() // 10**9 * 10**9
+    os.utime(clause, ns=(tick, tick))
+    monkeypatch.setattr(cache, "_now", lambda: tick + 500_000_000)  # the stat is recorded within the tick
     assert diagnose(library) == []
     text = clause.read_text(encoding="utf-8")
-    clause.write_text(text.replace("{{ alert_time }}", "{{ alert_tim_ }}", 1), encoding="utf-8")  # same size
+    clause.write_text(text.replace("{{ alert_time }}", "{{ alert_timx }}", 1), encoding="utf-8")  # same size
+    os.utime(clause, ns=(tick, tick))  # and, on this clock, the same tick
+    monkeypatch.setattr(cache, "_now", lambda: tick + 10**10)
     assert ("clauses/alpha.yaml", "placeholder-undeclared") in [(d.path, d.code) for d in diagnose(library)]
 
 

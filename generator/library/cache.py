@@ -45,6 +45,7 @@ PARALLEL_FROM = 400  # files to parse before worker processes pay for themselves
 RACY_SECONDS = 2  # a file modified this close to its recorded stat is hashed again (FAT's clock ticks 2 s)
 _DEPENDENCIES = ("yaml", "yaml._yaml", "cerberus", "markdown", "holidays")
 _SUFFIX = ".sqlite"
+_now = time.time_ns
 
 Entry = tuple  # (Source | None, YAML problems, schema problems, document problems) of one file
 
@@ -227,7 +228,7 @@ def _scan(root: Path, store, trust: bool = True) -> _Scan:
     rows = store.files()
     base = base_of(root)
     files, dirty = [], False
-    checked = time.time_ns()  # taken before any stat: each file is at least this old when its stat matches
+    checked = _now()  # taken before any stat: each file is at least this old when its stat matches
     settled = checked - RACY_SECONDS * 1_000_000_000
     for rel, kind, file in library_input_paths(root):
         rel = rel if rel.isascii() else printable(rel)
