@@ -65,11 +65,10 @@ def prepared(template: bytes, name: str) -> Prepared:
 def _key(template: bytes) -> str:
     # the installed docxtpl and python-docx, by their files' size and time, without importing them
     stamp = []
-    for module in ("docxtpl.template", "docx.opc.pkgwriter", "docx.oxml.parser"):
-        with contextlib.suppress(Exception):
-            spec = find_spec(module)
-            info = os.stat(spec.origin)
-            stamp.append(f"{module}:{info.st_size}:{info.st_mtime_ns}")
+    for package, module in (("docxtpl", "template.py"), ("docx", "opc/pkgwriter.py"), ("docx", "oxml/parser.py")):
+        with contextlib.suppress(Exception):  # find_spec of a top-level package does not import it
+            info = os.stat(Path(find_spec(package).origin).parent / module)
+            stamp.append(f"{package}/{module}:{info.st_size}:{info.st_mtime_ns}")
     mine = Path(__file__).stat()
     stamp.append(f"{FORMAT}:{mine.st_size}:{mine.st_mtime_ns}")
     return hashlib.sha256(template + "|".join(stamp).encode("utf-8")).hexdigest()
