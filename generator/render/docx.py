@@ -79,14 +79,13 @@ def _body_xml(make_body: Callable[[Draft, ListNumbering], str], draft: Draft, nu
 def _render_template(prep: Prepared, context: dict, name: str) -> dict[str, bytes | str]:
     """The template's body (a string) and its headers, footers and footnotes (bytes, as python-docx
     writes them) rendered as docxtpl renders them; the body marker must be there once or not at all."""
-    env = TemplateEnvironment(undefined=StrictUndefined, autoescape=True)
     out: dict[str, bytes | str] = {}
     with _template_errors(name, "rendered"), time_limit(name):
         for value in prep.core:  # rendered and dropped, as Klausul writes the core properties itself
-            env.from_string(value).render(context)
-        out["document"] = _render_part(env, prep.body, context)
+            _compiled(value).render(context)
+        out["document"] = _render_part(prep.body, context)
         for member, (kind, source) in prep.parts.items():
-            xml = _render_part(env, source, context)
+            xml = _render_part(source, context)
             out[member] = _as_written(xml.encode("utf-8")) if kind == "xml" else xml.encode("utf-8")
     count = sum(str(xml if isinstance(xml, str) else xml.decode("utf-8")).count(_MARKER_TEXT) for xml in out.values())
     if count > 1:  # a second {{p body }} would leave an internal marker in the draft
@@ -97,10 +96,10 @@ def _render_template(prep: Prepared, context: dict, name: str) -> dict[str, byte
 _LISTING = re.compile("[\t\n\a\f]")
 
 
-def _render_part(env: TemplateEnvironment, source: str, context: dict) -> str:
+def _render_part(source: str, context: dict) -> str:
     """One part's XML rendered as docxtpl's render_xml_part does: Jinja (each paragraph on a line of its
     own, for Jinja's line numbers), then its `{_{` escapes and its tabs, line and page breaks."""
-    xml = env.from_string(_PARAGRAPH.sub(r"\n<w:p\1", source)).render(context)
+    xml = _compiled(_PARAGRAPH.sub(r"\n<w:p\1", source)).render(context)
     xml = _LINED_PARAGRAPH.sub(r"<w:p\1", xml)
     xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
     if _LISTING.search(xml):  # a tab or break in the text: docxtpl's own rewriting (rare; it imports docxtpl)
@@ -108,6 +107,17 @@ def _render_part(env: TemplateEnvironment, source: str, context: dict) -> str:
 
         xml = DocxTemplate.resolve_listing(None, xml)
     return xml
+
+
+_COMPILED: dict[str, object] = {}  # Jinja source → compiled template, for the batch's next draft
+
+
+def _compiled(source: str):
+    """The template compiled in the cut-down sandbox (render/template_guard.py); once per process."""
+    found = _COMPILED.get(source)
+    if found is None:
+        found = _COMPILED[source] = TemplateEnvironment(undefined=StrictUndefined, autoescape=True).from_string(source)
+    return found
 
 
 _PARAGRAPH = re.compile(r"<w:p([ >])")

@@ -1,0 +1,191 @@
+"""The Word writer's prepared templates, its body splice and its one-pass zip, on real files read back."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from generator.core.model import ListBlock, Paragraph, Styled, Link, Text
+from generator.draft.assemble import assemble
+from generator.draft.editions import edition
+from generator.library.open import open_library
+from generator.render import docx as writer
+from generator.render import docx_template
+from generator.render.docx import default_template, render_docx
+from tests.docx_reading import W, replace_in_part
+from tests.ooxml_validity import assert_valid_docx, needs_soffice, pdf_texts
+
+REPO = Path(__file__).parent.parent
+sys.path.insert(0, str(REPO / "bench"))
+SAMPLES = ("fjallby-kustlinjen-it", "fjallby-cloud-collaboration", "fjallby-lon-ekonomi")
+
+
+def _forget_templates() -> None:
+    """A fresh process, as far as the writer's memory goes: prepared and compiled templates dropped."""
+    docx_template._MEMORY.clear()
+    writer._COMPILED.clear()
+
+
+@pytest.fixture(scope="module")
+def sample_drafts():
+    library = open_library(REPO)[0]
+    return [edition(assemble(library, a), name) for a in SAMPLES for name in ("contract", "review")]
+
+
+def test_samples_are_byte_identical_from_docxtpl_the_cache_file_memory_and_without_cache(sample_drafts, monkeypatch,
+                                                                                          tmp_path):
+    monkeypatch.setenv("KLAUSUL_CACHE_DIR", str(tmp_path / "cache"))
+    _forget_templates()
+    prepared_now = [render_docx(d) for d in sample_drafts]  # prepared by docxtpl and python-docx, file written
+    assert list((tmp_path / "cache" / "templates").glob("*.json"))
+    from_memory = [render_docx(d) for d in sample_drafts]
+    _forget_templates()
+    from_file = [render_docx(d) for d in sample_drafts]
+    monkeypatch.setenv("KLAUSUL_NO_CACHE", "1")
+    _forget_templates()
+    without_cache = [render_docx(d) for d in sample_drafts]
+    assert prepared_now == from_memory == from_file == without_cache
+    assert len(set(prepared_now)) == len(sample_drafts)  # six different documents, not one repeated
+    for data in prepared_now:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            assert all(i.date_time == (1980, 1, 1, 0, 0, 0) for i in z.infolist())
+            assert z.namelist()[:2] == ["[Content_Types].xml", "_rels/.rels"]
+            assert "docProps/custom.xml" in z.namelist()
+
+
+def test_without_cache_no_template_file_is_written(sample_drafts, monkeypatch, tmp_path):
+    monkeypatch.setenv("KLAUSUL_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("KLAUSUL_NO_CACHE", "1")
+    _forget_templates()
+    render_docx(sample_drafts[0])
+    assert not (tmp_path / "cache" / "templates").exists()
+
+
+def test_a_damaged_cache_file_is_ignored_and_rewritten(sample_drafts, monkeypatch, tmp_path):
+    monkeypatch.setenv("KLAUSUL_CACHE_DIR", str(tmp_path / "cache"))
+    _forget_templates()
+    expected = render_docx(sample_drafts[0])
+    (cached,) = (tmp_path / "cache" / "templates").glob("*.json")
+    for damage in ("{not json", json.dumps({"key": "another", "body": "<w:body/>"}), json.dumps([1, 2])):
+        cached.write_text(damage, encoding="utf-8")
+        _forget_templates()
+        assert render_docx(sample_drafts[0]) == expected
+        assert json.loads(cached.read_text(encoding="utf-8"))["key"] != "another"
+
+
+def test_an_edited_template_is_prepared_again_not_served_from_the_cache(sample_drafts, monkeypatch, tmp_path):
+    monkeypatch.setenv("KLAUSUL_CACHE_DIR", str(tmp_path / "cache"))
+    _forget_templates()
+    render_docx(sample_drafts[0])
+    header = "word/header1.xml"
+    with zipfile.ZipFile(io.BytesIO(default_template())) as z:
+        assert b"header_note" in z.read(header)
+    edited = replace_in_part(default_template(), header, "header_note", "title")
+    _forget_templates()
+    data = render_docx(sample_drafts[0], edited, "house.docx")
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        text = "".join(etree.fromstring(z.read(header)).itertext())
+    assert sample_drafts[0].title in text
+    assert len(list((tmp_path / "cache" / "templates").glob("*.json"))) == 2
+
+
+def test_a_build_from_a_prepared_template_imports_neither_docxtpl_nor_python_docx(tmp_path):
+    script = ("import sys\n"
+              "from pathlib import Path\n"
+              "from generator.library.open import open_library\n"
+              "from generator.draft.assemble import assemble\n"
+              "from generator.render.docx import render_docx\n"
+              f"draft = assemble(open_library(Path({str(REPO)!r}))[0], {SAMPLES[0]!r})\n"
+              "data = render_docx(draft)\n"
+              "print(len(data), 'docxtpl' in sys.modules, 'docx' in sys.modules)\n")
+    env = {"KLAUSUL_CACHE_DIR": str(tmp_path / "cache"), "PATH": "/usr/bin:/bin"}
+    first = subprocess.run([sys.executable, "-c", script], env=env, cwd=REPO, capture_output=True, text=True)
+    second = subprocess.run([sys.executable, "-c", script], env=env, cwd=REPO, capture_output=True, text=True)
+    assert first.returncode == 0 and second.returncode == 0, first.stderr + second.stderr
+    size, *imported = first.stdout.split()
+    assert imported == ["True", "True"]  # the first build prepares the template with them
+    assert second.stdout.split() == [size, "False", "False"]
+
+
+def _plain(inlines) -> str:
+    out = []
+    for item in inlines:
+        if isinstance(item, Text):
+            out.append(item.text)
+        elif isinstance(item, Styled):
+            out.append(_plain(item.children))
+        elif isinstance(item, Link):
+            out.append(_plain(item.children) + (f" ({item.url})" if item.url else ""))
+    return " ".join("".join(out).split())
+
+
+def _expected_paragraphs(clause) -> list[str]:
+    """The clause's heading and the text of its paragraphs and list items, in order."""
+    out = [" ".join(clause.title.split())]
+
+    def walk(blocks):
+        for block in blocks:
+            if isinstance(block, Paragraph):
+                out.append(_plain(block.inlines))
+            elif isinstance(block, ListBlock):
+                for item in block.items:
+                    walk(item)
+    walk(clause.blocks)
+    return out
+
+
+@pytest.fixture(scope="module")
+def large(tmp_path_factory):
+    import writer_bench
+
+    root = tmp_path_factory.mktemp("large") / "lib"
+    names = writer_bench.make_library(root, (201,))
+    draft = edition(assemble(open_library(root)[0], names[201]), "contract")
+    return draft, render_docx(draft)
+
+
+def test_a_large_draft_comes_out_whole_and_in_order(large):
+    draft, data = large
+    assert len(draft.clauses) == 201
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        root = etree.fromstring(z.read("word/document.xml"))
+    body = root.find(f"{{{W}}}body")
+    texts = [" ".join("".join(t.text or "" for t in p.iter(f"{{{W}}}t")).split()) for p in body.iter(f"{{{W}}}p")]
+    expected = [text for clause in draft.clauses for text in _expected_paragraphs(clause) if text]
+    position = 0
+    for text in expected:  # every clause heading and paragraph, each after the one before it
+        position = texts.index(text, position) + 1
+    marks = [b.get(f"{{{W}}}name") for b in body.iter(f"{{{W}}}bookmarkStart")]
+    assert sum(1 for m in marks if m.startswith("_Kl_")) == len(draft.clauses)
+    assert body[-1].tag == f"{{{W}}}sectPr"  # the template's section settings still close the body
+    assert writer._MARKER_TEXT.encode() not in data
+
+
+def test_a_large_draft_passes_the_schema_check(large):
+    assert_valid_docx(large[1])
+
+
+@needs_soffice
+def test_a_large_draft_opens_in_libreoffice_with_its_last_clause(large, tmp_path):
+    draft, data = large
+    path = tmp_path / "large.docx"
+    path.write_bytes(data)
+    text = pdf_texts([path], tmp_path)["large.docx"]
+    assert " ".join(draft.clauses[-1].title.split()) in text and " ".join(draft.clauses[0].title.split()) in text
+
+
+def test_a_body_that_is_not_well_formed_fails_the_build(sample_drafts):
+    from generator.core.errors import OutputError
+
+    def broken(draft, numbering):
+        return "<w:p><w:r><w:t>unclosed</w:r></w:p>"
+
+    with pytest.raises(OutputError, match="cannot be saved"):
+        render_docx(sample_drafts[0], make_body=broken)
