@@ -181,11 +181,10 @@ def test_a_large_draft_opens_in_libreoffice_with_its_last_clause(large, tmp_path
     assert " ".join(draft.clauses[-1].title.split()) in text and " ".join(draft.clauses[0].title.split()) in text
 
 
-def test_a_body_that_is_not_well_formed_fails_the_build(sample_drafts):
+@pytest.mark.parametrize("xml", ["<w:p><w:r><w:t>unclosed</w:r></w:p>", "<w:p><q:r/></w:p>",
+                                 "<w:p><w:r><w:t>\x01</w:t></w:r></w:p>", "<w:p>&nbsp;</w:p>"])
+def test_a_body_that_is_not_well_formed_fails_the_build(sample_drafts, xml):
     from generator.core.errors import OutputError
 
-    def broken(draft, numbering):
-        return "<w:p><w:r><w:t>unclosed</w:r></w:p>"
-
-    with pytest.raises(OutputError, match="cannot be saved"):
-        render_docx(sample_drafts[0], make_body=broken)
+    with pytest.raises(OutputError, match="body is not well-formed XML"):
+        render_docx(sample_drafts[0], make_body=lambda draft, numbering: xml)

@@ -1,8 +1,10 @@
-"""The Word writer: the assembled Draft rendered into a .docx through docxtpl and a template."""
+"""The Word writer: the assembled Draft rendered into a .docx through a template that docxtpl prepared once
+(render/docx_template.py), rendered with Jinja in the sandbox and written in one pass."""
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import io
 import re
 import zipfile
@@ -63,9 +65,9 @@ def render_docx(draft: Draft, template: bytes | None = None, template_name: str 
     rendered = _render_template(prep, _context(draft, RawXml(_BODY_MARKER), subtitle), template_name)
     with _template_errors(template_name, "saved"):
         document, placed = _splice_body(prep, rendered.pop("document"), xml, template_name)
-        parts = {"document": document, "numbering": _numbering_part(prep, numbering), "core": _as_written(core_xml(draft)),
-                 "app": _app_xml(draft), "custom": custom_xml([tuple(p) for p in prep.custom],
-                                                              manifest_properties(draft))}
+        parts = {"document": document, "numbering": _numbering_part(prep, numbering),
+                 "core": _as_written(core_xml(draft)), "app": _app_xml(draft),
+                 "custom": custom_xml([tuple(p) for p in prep.custom], manifest_properties(draft))}
         data = _zip(prep, parts, rendered)
     if not placed:  # a spliced body is in the document by construction; otherwise say what is missing
         _check_body_placed(data, draft, template_name)
@@ -138,7 +140,17 @@ def _template_errors(name: str, doing: str):
         raise OutputError(f"{name}: the template cannot be {doing} ({type(exc).__name__}: {exc})"[:500]) from None
 
 
+_CHECKED: set[bytes] = set()  # templates that passed, by sha256: a batch checks its template once
+
+
 def _check_template(data: bytes, name: str) -> None:
+    digest = hashlib.sha256(data).digest()
+    if digest not in _CHECKED:
+        _check_package(data, name)
+        _CHECKED.add(digest)
+
+
+def _check_package(data: bytes, name: str) -> None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             infos = z.infolist()
@@ -190,7 +202,7 @@ def _numbering_part(prep: Prepared, numbering: ListNumbering) -> bytes:
 # consistent table grids. It is checked by a strict parse here and written as it is.
 _MARKER_TEXT = "klausul:body:3f9c1e"
 _BODY_MARKER = f"<w:p><w:r><w:t>{_MARKER_TEXT}</w:t></w:r></w:p>"
-_SLOT = b"<!--klausul:body:3f9c1e-->"
+_SLOT = f"<!--{_MARKER_TEXT}-->".encode("ascii")  # where the marker paragraph was, in the serialised document
 
 
 class _Discard:
@@ -223,13 +235,24 @@ def _splice_body(prep: Prepared, rendered: str, xml: str, name: str) -> tuple[by
                   None)
     if marker is None or marker.getparent() is not rendered_body:
         return etree.tostring(root, encoding="UTF-8", standalone=True), False
-    marker.getparent().replace(marker, etree.Comment(_SLOT[4:-3].decode("ascii")))
+    marker.getparent().replace(marker, etree.Comment(_MARKER_TEXT))
     head, tail = etree.tostring(root, encoding="UTF-8", standalone=True).split(_SLOT)
     data = _canonical(xml).encode("utf-8")
     spaces = "".join(f' xmlns:{p}="{uri}"' if p else f' xmlns="{uri}"' for p, uri in root.nsmap.items())
-    etree.fromstring(b"<w:body" + spaces.encode("utf-8") + b">" + data + b"</w:body>",
-                     etree.XMLParser(target=_Discard(), resolve_entities=False, no_network=True, huge_tree=True))
+    _check_well_formed(b"<w:body" + spaces.encode("utf-8") + b">" + data + b"</w:body>", name)
     return head + data + tail, True
+
+
+def _check_well_formed(xml: bytes, name: str) -> None:
+    """OutputError unless the XML is well-formed with every prefix bound (a writer's fault, not the template's)."""
+    parser = etree.XMLParser(target=_Discard(), resolve_entities=False, no_network=True, huge_tree=True)
+    try:
+        etree.fromstring(xml, parser)
+        problem = next((e.message for e in parser.error_log if e.level_name in ("ERROR", "FATAL")), None)
+    except etree.XMLSyntaxError as exc:
+        problem = str(exc)
+    if problem:  # without a tree, an unbound prefix is only logged
+        raise OutputError(f"{name}: the draft's Word body is not well-formed XML ({problem}); please report this")
 
 
 def _canonical(xml: str) -> str:

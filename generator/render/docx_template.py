@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import functools
 import hashlib
 import io
 import json
@@ -63,7 +64,12 @@ def prepared(template: bytes, name: str) -> Prepared:
 
 
 def _key(template: bytes) -> str:
-    # the installed docxtpl and python-docx, by their files' size and time, without importing them
+    return hashlib.sha256(template + _stamp().encode("utf-8")).hexdigest()
+
+
+@functools.cache
+def _stamp() -> str:
+    """The installed docxtpl and python-docx and this module, by their files' size and time (once per process)."""
     stamp = []
     for package, module in (("docxtpl", "template.py"), ("docx", "opc/pkgwriter.py"), ("docx", "oxml/parser.py")):
         with contextlib.suppress(Exception):  # find_spec of a top-level package does not import it
@@ -71,7 +77,7 @@ def _key(template: bytes) -> str:
             stamp.append(f"{package}/{module}:{info.st_size}:{info.st_mtime_ns}")
     mine = Path(__file__).stat()
     stamp.append(f"{FORMAT}:{mine.st_size}:{mine.st_mtime_ns}")
-    return hashlib.sha256(template + "|".join(stamp).encode("utf-8")).hexdigest()
+    return "|".join(stamp)
 
 
 def _cache_file(key: str) -> Path | None:
