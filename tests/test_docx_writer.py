@@ -188,3 +188,51 @@ def test_a_body_that_is_not_well_formed_fails_the_build(sample_drafts, xml):
 
     with pytest.raises(OutputError, match="body is not well-formed XML"):
         render_docx(sample_drafts[0], make_body=lambda draft, numbering: xml)
+
+
+_CELL_LOOP = ('<w:tbl><w:tblPr><w:tblW w:w="4000" w:type="dxa"/></w:tblPr><w:tblGrid><w:gridCol w:w="4000"/></w:tblGrid>'
+              '<w:tr><w:tc><w:p><w:r><w:t>{%tc for p in parties %}</w:t></w:r></w:p></w:tc>'
+              '<w:tc><w:p><w:r><w:t>{{ p.name }}</w:t></w:r></w:p></w:tc>'
+              '<w:tc><w:p><w:r><w:t>{%tc endfor %}</w:t></w:r></w:p></w:tc></w:tr></w:tbl>'
+              '<w:p><w:r><w:t xml:space="preserve">{{ title }}\tafter a tab</w:t></w:r></w:p>')
+
+
+def test_a_template_renders_as_docxtpl_renders_it_cell_loops_and_tabs_included(sample_drafts):
+    """The prepared path against docxtpl itself: a cell loop that widens a table (docxtpl's grid fix), a tab
+    in the text (docxtpl's listing rewrite), the headers and footers; the body where the marker was."""
+    from docxtpl import DocxTemplate
+    from jinja2 import StrictUndefined
+
+    from generator.render.template_guard import TemplateEnvironment
+
+    template = _with_cell_loop(default_template())
+    draft = sample_drafts[1]
+    seen = {}
+
+    def recorded(d, numbering):
+        seen["body"] = writer.body(d, numbering)
+        return seen["body"]
+
+    _forget_templates()
+    ours = render_docx(draft, template, "loops.docx", make_body=recorded)
+    reference = DocxTemplate(io.BytesIO(template))
+    reference.render(writer._context(draft, writer.RawXml(writer._BODY_MARKER)),
+                     jinja_env=TemplateEnvironment(undefined=StrictUndefined, autoescape=True), autoescape=True)
+    expected = etree.tostring(reference.docx.element, encoding="UTF-8", standalone=True)
+    marker = writer._BODY_MARKER.encode()
+    # the loop's two cells widened the one-column grid into two halves; the tab became a w:tab
+    assert expected.count(marker) == 1 and b"<w:tab/>" in expected
+    assert b'<w:tblGrid><w:gridCol w:w="2000"/><w:gridCol w:w="2000"/></w:tblGrid>' in expected
+    with zipfile.ZipFile(io.BytesIO(ours)) as z:
+        assert z.read("word/document.xml") == expected.replace(marker, writer._canonical(seen["body"]).encode())
+        for rel in reference.docx.part.rels.values():
+            if rel.reltype.endswith(("/header", "/footer")):
+                assert z.read(rel.target_part.partname.membername) == rel.target_part.blob
+
+
+def _with_cell_loop(template: bytes) -> bytes:
+    with zipfile.ZipFile(io.BytesIO(template)) as z:
+        document = z.read("word/document.xml").decode("utf-8")
+    at = document.index("{{p body }}")
+    at = document.rindex("<w:p>", 0, at) if "<w:p>" in document[:at] else document.rindex("<w:p ", 0, at)
+    return replace_in_part(template, "word/document.xml", document[at:at + 40], _CELL_LOOP + document[at:at + 40])
