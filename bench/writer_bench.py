@@ -5,8 +5,10 @@
 Builds a synthetic library (bench/synth.py) with one agreement per size: the 20 common clauses, the
 10 clauses of each of its services and one explicitly included clause, so 20 + 10 × services + 1.
 Prints, per size, the medians of the writer's steps in this process (the body XML, the template
-around it, the splice, the zip) and the whole `klausul build AGREEMENT --edition contract` process
-with the validation cache warm (wall and CPU). `measure()` returns the same figures for bench/run.py.
+around it, the splice, the zip: generator/render/docx.py TIMED_STEPS) and of the whole
+`klausul build AGREEMENT --edition contract` process with the validation cache and the prepared
+template warm (wall and CPU), the sizes interleaved. `measure()` returns the figures and `report()`
+formats them, for bench/run.py.
 """
 
 from __future__ import annotations
@@ -137,8 +139,10 @@ def measure(work: Path, repeats: int = 7, sizes: tuple[int, ...] = SIZES) -> dic
 
 def report(results: dict[int, dict]) -> str:
     """The figures as a Markdown table, with the time per clause between the sizes."""
-    steps = [s for s in ("body", "splice", "zip", "render_docx") if any(s in r for r in results.values())]
-    head = "| clauses | " + " | ".join(f"{s} ms" for s in steps) + " | process wall s | process CPU s |"
+    from generator.render.docx import TIMED_STEPS
+
+    steps = [s for s in (*TIMED_STEPS, "render_docx") if any(s in r for r in results.values())]
+    head = "| clauses | " + " | ".join(f"{s.strip('_')} ms" for s in steps) + " | process wall s | process CPU s |"
     lines = [head, "|" + "---|" * (len(steps) + 3)]
     for size, r in results.items():
         cells = " | ".join(f"{1000 * r[s]:.1f}" if s in r else "-" for s in steps)

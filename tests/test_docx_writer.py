@@ -78,6 +78,18 @@ def test_a_damaged_cache_file_is_ignored_and_rewritten(sample_drafts, monkeypatc
         _forget_templates()
         assert render_docx(sample_drafts[0]) == expected
         assert json.loads(cached.read_text(encoding="utf-8"))["key"] != "another"
+    planted = json.loads(cached.read_text(encoding="utf-8"))  # a valid entry with a paragraph put in
+    planted["body"] = planted["body"].replace("</w:body>", "<w:p><w:r><w:t>PLANTED</w:t></w:r></w:p></w:body>")
+    for mode, read in ((0o600, True), (0o666, False)):  # ours is read; one others may write is not
+        cached.write_text(json.dumps(planted), encoding="utf-8")
+        cached.chmod(mode)
+        _forget_templates()
+        assert (b"PLANTED" in _document(render_docx(sample_drafts[0]))) is read
+
+
+def _document(data: bytes) -> bytes:
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        return z.read("word/document.xml")
 
 
 def test_an_edited_template_is_prepared_again_not_served_from_the_cache(sample_drafts, monkeypatch, tmp_path):

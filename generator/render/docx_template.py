@@ -5,9 +5,9 @@ draft). What they produce from a template does not depend on the draft: the temp
 Jinja tags freed from Word's runs (docxtpl's `patch_xml`), the list of zip members python-docx
 writes (content types, relationships, the parts it re-serialises, in its order), the numbering
 definitions the body's lists use and the properties docxtpl renders. So it is kept in memory and,
-unless KLAUSUL_NO_CACHE is set, in a JSON file beside the validation cache, found by the sha256 of
-the template's bytes together with the installed docxtpl and python-docx; a file that cannot be
-read is ignored and rewritten. The draft's own parts are left as named slots for render/docx.py.
+unless KLAUSUL_NO_CACHE is set, in a JSON file beside the validation cache (never a pickle), found by
+the sha256 of the template's bytes together with the installed docxtpl and python-docx; a file that
+cannot be read, or that another user owns or others may write, is ignored and rewritten. The draft's own parts are left as named slots for render/docx.py.
 """
 
 from __future__ import annotations
@@ -71,7 +71,8 @@ def _key(template: bytes) -> str:
 def _stamp() -> str:
     """The installed docxtpl and python-docx and this module, by their files' size and time (once per process)."""
     stamp = []
-    for package, module in (("docxtpl", "template.py"), ("docx", "opc/pkgwriter.py"), ("docx", "oxml/parser.py")):
+    for package, module in (("docxtpl", "template.py"), ("docx", "opc/pkgwriter.py"), ("docx", "oxml/parser.py"),
+                            ("docxcompose", "__init__.py")):  # docxcompose, when present, changes python-docx
         with contextlib.suppress(Exception):  # find_spec of a top-level package does not import it
             info = os.stat(Path(find_spec(package).origin).parent / module)
             stamp.append(f"{package}/{module}:{info.st_size}:{info.st_mtime_ns}")
@@ -88,10 +89,15 @@ def _cache_file(key: str) -> Path | None:
 
 def _read(key: str) -> Prepared | None:
     path = _cache_file(key)
-    if path is None or not path.is_file():
+    if path is None:
         return None
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        with open(path, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            # another user's file, or one others may write, could have been planted to put XML into drafts
+            if info.st_uid != os.geteuid() or info.st_mode & 0o022:
+                return None
+            data = json.loads(handle.read().decode("utf-8"))
         if data.pop("key") != key:
             return None
         return Prepared(**data)
