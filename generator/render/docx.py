@@ -57,7 +57,7 @@ def render_docx(draft: Draft, template: bytes | None = None, template_name: str 
     """The .docx bytes of the draft (or of another body made from it); identical inputs, identical bytes."""
     template = default_template() if template is None else template
     _check_template(template, template_name)
-    with _template_errors(template_name, "read"):
+    with _template_errors(template_name, "read"), time_limit(template_name):  # docxtpl's regular expressions
         prep = prepared(template, template_name)
     numbering = ListNumbering(abstract_id=prep.lists[0], next_id=prep.lists[1], bullet_num=prep.lists[2])
     xml = _body_xml(make_body, draft, numbering)

@@ -24,6 +24,7 @@ from dataclasses import asdict, dataclass, field
 from importlib.util import find_spec
 from pathlib import Path
 
+from generator.core.cachedir import cache_root, caching
 from generator.core.errors import OutputError
 
 FORMAT = 1  # bump when the prepared layout or the way it is made changes
@@ -82,9 +83,7 @@ def _stamp() -> str:
 
 
 def _cache_file(key: str) -> Path | None:
-    from generator.library.cache import cache_dir, enabled
-
-    return cache_dir() / "templates" / f"{key[:32]}.json" if enabled() else None
+    return cache_root() / "templates" / f"{key[:32]}.json" if caching() else None
 
 
 def _read(key: str) -> Prepared | None:
