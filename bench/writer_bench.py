@@ -4,7 +4,7 @@
 
 Builds a synthetic library (bench/synth.py) with one agreement per size: the 20 common clauses, the
 10 clauses of each of its services and one explicitly included clause, so 20 + 10 × services + 1.
-Prints, per size, the medians of the writer's steps in this process (the body XML, the template
+Prints, per size, the medians of the writer's steps in this process (CPU time) (the body XML, the template
 around it, the splice, the zip: generator/render/docx.py TIMED_STEPS) and of the whole
 `klausul build AGREEMENT --edition contract` process with the validation cache and the prepared
 template warm (wall and CPU), the sizes interleaved. `measure()` returns the figures and `report()`
@@ -64,7 +64,8 @@ def make_library(out: Path, sizes: tuple[int, ...] = SIZES) -> dict[int, str]:
 
 
 def _steps(library, agreement: str, repeats: int) -> dict:
-    """Medians (s) of the writer's steps for one draft, in this process, after a warm-up."""
+    """Medians of the CPU seconds of the writer's steps for one draft, in this process, after a warm-up
+    (CPU time: on a shared machine wall time in one process mostly measures the others)."""
     from generator.draft.assemble import assemble
     from generator.draft.editions import edition
     from generator.render import docx as writer
@@ -75,11 +76,11 @@ def _steps(library, agreement: str, repeats: int) -> dict:
 
     def timed(name, fn):
         def wrapper(*args, **kwargs):
-            start = time.perf_counter()
+            start = time.process_time()
             try:
                 return fn(*args, **kwargs)
             finally:
-                timings.setdefault(name, []).append(time.perf_counter() - start)
+                timings.setdefault(name, []).append(time.process_time() - start)
         return wrapper
 
     try:
@@ -89,9 +90,9 @@ def _steps(library, agreement: str, repeats: int) -> dict:
         timings.clear()
         total = []
         for _ in range(repeats):
-            start = time.perf_counter()
+            start = time.process_time()
             data = writer.render_docx(draft)
-            total.append(time.perf_counter() - start)
+            total.append(time.process_time() - start)
     finally:
         for name, fn in real.items():
             setattr(writer, name, fn)
@@ -142,7 +143,7 @@ def report(results: dict[int, dict]) -> str:
     from generator.render.docx import TIMED_STEPS
 
     steps = [s for s in (*TIMED_STEPS, "render_docx") if any(s in r for r in results.values())]
-    head = "| clauses | " + " | ".join(f"{s.strip('_')} ms" for s in steps) + " | process wall s | process CPU s |"
+    head = "| clauses | " + " | ".join(f"{s.strip('_')} CPU ms" for s in steps) + " | process wall s | process CPU s |"
     lines = [head, "|" + "---|" * (len(steps) + 3)]
     for size, r in results.items():
         cells = " | ".join(f"{1000 * r[s]:.1f}" if s in r else "-" for s in steps)
