@@ -211,7 +211,7 @@ _CELL_LOOP = ('<w:tbl><w:tblPr><w:tblW w:w="4000" w:type="dxa"/></w:tblPr><w:tbl
 
 def test_a_template_renders_as_docxtpl_renders_it_cell_loops_and_tabs_included(sample_drafts):
     """The prepared path against docxtpl itself: a cell loop that widens a table (docxtpl's grid fix), a tab
-    in the text (docxtpl's listing rewrite), the headers and footers; the body where the marker was."""
+    in the text (docxtpl's listing rewrite), the headers, footers and footnotes; the body where the marker was."""
     from docxtpl import DocxTemplate
     from jinja2 import StrictUndefined
 
@@ -238,13 +238,34 @@ def test_a_template_renders_as_docxtpl_renders_it_cell_loops_and_tabs_included(s
     with zipfile.ZipFile(io.BytesIO(ours)) as z:
         assert z.read("word/document.xml") == expected.replace(marker, writer._canonical(seen["body"]).encode())
         for rel in reference.docx.part.rels.values():
-            if rel.reltype.endswith(("/header", "/footer")):
+            if rel.reltype.endswith(("/header", "/footer", "/footnotes")):
                 assert z.read(rel.target_part.partname.membername) == rel.target_part.blob
+        assert f"Note on {draft.title}".encode() in z.read("word/footnotes.xml")
+
+
+_FOOTNOTES = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:footnotes xmlns:w="{W}">'
+              '<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>'
+              '<w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:r><w:continuationSeparator/></w:r></w:p>'
+              '</w:footnote><w:footnote w:id="1"><w:p><w:r><w:t>Note on {{ title }}</w:t></w:r></w:p></w:footnote>'
+              '</w:footnotes>')
 
 
 def _with_cell_loop(template: bytes) -> bytes:
+    """The template with a cell loop and a tab before its body paragraph, and a footnotes part."""
     with zipfile.ZipFile(io.BytesIO(template)) as z:
         document = z.read("word/document.xml").decode("utf-8")
     at = document.index("{{p body }}")
     at = document.rindex("<w:p>", 0, at) if "<w:p>" in document[:at] else document.rindex("<w:p ", 0, at)
-    return replace_in_part(template, "word/document.xml", document[at:at + 40], _CELL_LOOP + document[at:at + 40])
+    template = replace_in_part(template, "word/document.xml", document[at:at + 40], _CELL_LOOP + document[at:at + 40])
+    template = replace_in_part(template, "[Content_Types].xml", "</Types>",
+                               '<Override PartName="/word/footnotes.xml" ContentType="application/vnd.openxmlformats-'
+                               'officedocument.wordprocessingml.footnotes+xml"/></Types>')
+    template = replace_in_part(template, "word/_rels/document.xml.rels", "</Relationships>",
+                               '<Relationship Id="rId99" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+                               'relationships/footnotes" Target="footnotes.xml"/></Relationships>')
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(template)) as src, zipfile.ZipFile(out, "w") as dst:
+        for item in src.infolist():
+            dst.writestr(item, src.read(item.filename))
+        dst.writestr("word/footnotes.xml", _FOOTNOTES)
+    return out.getvalue()
