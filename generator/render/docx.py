@@ -63,8 +63,9 @@ def render_docx(draft: Draft, template: bytes | None = None, template_name: str 
     xml = _body_xml(make_body, draft, numbering)
     # The template is rendered around a marker; the body goes in after (see _splice_body)
     rendered = _render_template(prep, _context(draft, RawXml(_BODY_MARKER), subtitle), template_name)
-    with _template_errors(template_name, "saved"):
+    with _template_errors(template_name, "rendered"):  # the rendered template's XML is parsed strictly here
         document, placed = _splice_body(prep, rendered.pop("document"), xml, template_name)
+    with _template_errors(template_name, "saved"):
         parts = {"document": document, "numbering": _numbering_part(prep, numbering),
                  "core": _as_written(core_xml(draft)), "app": _app_xml(draft),
                  "custom": custom_xml([tuple(p) for p in prep.custom], manifest_properties(draft))}
@@ -89,13 +90,13 @@ def _render_template(prep: Prepared, context: dict, name: str) -> dict[str, byte
         for member, (kind, source) in prep.parts.items():
             xml = _render_part(source, context)
             out[member] = _as_written(xml.encode("utf-8")) if kind == "xml" else xml.encode("utf-8")
-    count = sum(str(xml if isinstance(xml, str) else xml.decode("utf-8")).count(_MARKER_TEXT) for xml in out.values())
+    count = sum((xml if isinstance(xml, str) else xml.decode("utf-8")).count(_MARKER_TEXT) for xml in out.values())
     if count > 1:  # a second {{p body }} would leave an internal marker in the draft
         raise OutputError(f"{name}: the template holds {count} {{{{p body }}}} paragraphs; it must hold exactly one")
     return out
 
 
-_LISTING = re.compile("[\t\n\a\f]")
+_LISTING = re.compile("<w:t(?: [^>]*)?>[^<]*[\t\n\a\f]")  # a tab or break inside a text element
 
 
 def _render_part(source: str, context: dict) -> str:
@@ -104,7 +105,7 @@ def _render_part(source: str, context: dict) -> str:
     xml = _compiled(_PARAGRAPH.sub(r"\n<w:p\1", source)).render(context)
     xml = _LINED_PARAGRAPH.sub(r"<w:p\1", xml)
     xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
-    if _LISTING.search(xml):  # a tab or break in the text: docxtpl's own rewriting (rare; it imports docxtpl)
+    if _LISTING.search(xml):  # docxtpl's own rewriting of tabs and breaks in text (rare; it imports docxtpl)
         from docxtpl import DocxTemplate
 
         xml = DocxTemplate.resolve_listing(None, xml)
