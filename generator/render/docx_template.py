@@ -48,7 +48,6 @@ class Prepared:
     lists: list[int]  # abstract id of the ordered list, the next free w:num id, the bullet list's w:num id
     core: list[str]  # the template's core properties docxtpl renders (errors in them are the template's)
     custom: list[list] = field(default_factory=list)  # the template's own custom properties, kept
-    sections: int = 1  # the document's sections: docxtpl renders the footnotes once per section
 
     def static(self, data: str) -> bytes:
         return base64.b64decode(data)
@@ -135,7 +134,9 @@ def _prepare(template: bytes, name: str) -> Prepared:
             parts[part.partname.membername] = ["xml", tpl.patch_xml(tpl.get_part_xml(part))]
     package = doc.part.package
     sections = len(doc.sections)
-    for part in package.parts if sections else ():  # docxtpl renders footnotes once per section
+    # docxtpl renders the footnotes once per section, each time over the last output, and not at all without a
+    # section; rendered once here, which is the same unless the template writes Jinja through its `{_{` escapes
+    for part in package.parts if sections else ():
         if part.content_type == _CT_FOOTNOTES:
             blob = part.blob.decode("utf-8") if isinstance(part.blob, bytes) else part.blob
             parts[part.partname.membername] = ["raw", tpl.patch_xml(blob)]
@@ -156,8 +157,7 @@ def _prepare(template: bytes, name: str) -> Prepared:
     PackageWriter._write_pkg_rels(members, package.rels)
     PackageWriter._write_parts(members, parts_in_order)
     return Prepared(body=body, document=_b64(doc.part.blob), parts=parts, members=members.members,
-                    numbering=_b64(doc.part.numbering_part.blob), lists=lists, core=core, custom=kept,
-                    sections=sections)
+                    numbering=_b64(doc.part.numbering_part.blob), lists=lists, core=core, custom=kept)
 
 
 class _Recorder:
