@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from generator.core.errors import Diagnostic, GitError, LibraryError
-from generator.library.load import KINDS, Source, kind_of, load_blobs, read_library
+from generator.library.load import KINDS, Source, kind_of, read_library
 
 WORKTREE = "working tree"
 
@@ -53,9 +53,24 @@ class Snapshot:
 
     def load(self, paths: Iterable[str] | None = None) -> tuple[list[Source], list[Diagnostic]]:
         """Parse the given library files (default: all); problems name the revision, as `REV:path`."""
+        entries = self.entries(paths)
+        return [e[0] for e in entries if e[0] is not None], [self.locate(d) for e in entries for d in e[1]]
+
+    def entries(self, paths: Iterable[str] | None = None) -> list[tuple]:
+        """Each file parsed and checked (review/blobstore), sorted by path; a blob checked before is not read."""
+        from generator.review.blobstore import store
+
         wanted = sorted(self.blob_ids if paths is None else paths)
-        data = self.read(wanted)
-        sources, problems = load_blobs((p, data[p]) for p in wanted)
+        return store().entries([(p, self.blob_ids[p]) for p in wanted], self.read)
+
+    def checked(self) -> tuple[list[Source], list[Diagnostic]]:
+        """Every file parsed, and every problem load and validate find, in their order, located at the revision."""
+        from generator.library.validate import cross_check
+        from generator.review.blobstore import combine, store
+
+        wanted = sorted(self.blob_ids)
+        keys = [store().key("file", self.blob_ids[p], p) for p in wanted]
+        sources, problems = combine(self.entries(wanted), lambda valid: store().cross(keys, valid, cross_check))
         return sources, [self.locate(d) for d in problems]
 
     def locate(self, d: Diagnostic) -> Diagnostic:
@@ -259,13 +274,20 @@ def library_state(root: Path) -> tuple[str, bool] | None:
 
 
 def open_at(snapshot: Snapshot, root: Path):
-    """The validated, typed library of a snapshot; LibraryError naming `REV:path:line` when it has errors."""
-    from generator.library.open import open_sources
-    from generator.library.validate import validate
+    """The validated, typed library of a snapshot; LibraryError naming `REV:path:line` when it has errors.
 
-    sources, problems = snapshot.load()
-    problems = problems + [snapshot.locate(d) for d in validate(sources)]
-    where = f"the library {snapshot.revision.where}"
-    if not sources and not problems:
-        raise LibraryError(f"{where} has no YAML files")
-    return open_sources(root, sources, problems, where)[0]
+    Opened once per run for the same files: verify, rebuild and the redline ask for a revision more than once."""
+    from generator.library.open import open_sources
+    from generator.review.blobstore import store
+
+    memo = store().libraries
+    name = (snapshot.revision, str(root), tuple(sorted(snapshot.blob_ids.items())))
+    if name not in memo:
+        sources, problems = snapshot.checked()
+        where = f"the library {snapshot.revision.where}"
+        if not sources and not problems:
+            raise LibraryError(f"{where} has no YAML files")
+        if len(memo) >= 8:  # a long-lived process (tests) opens many; a command a few
+            memo.pop(next(iter(memo)))
+        memo[name] = open_sources(root, sources, problems, where)[0]
+    return memo[name]

@@ -1,0 +1,295 @@
+"""Library files parsed and schema-checked once per git blob, kept across runs for the review commands.
+
+A git blob id names a file's exact bytes, so the parse of `clauses/x.yaml` with blob 1a2b... is the
+same in every revision and every run. Each file's answer (its Source, YAML problems, schema problems,
+document problems) is kept in an SQLite file in the cache folder, found by the sha256 of the blob id,
+the path and kind, and the generator's fingerprint (its code, schemas and the parsers installed), so a
+new version of Klausul never reads an old answer. The cross-file problems of a whole set of files are
+kept the same way, by the hash of every file's key. Values are JSON (library/cache_codec), which no
+reader can execute; writes are transactions, so a killed process leaves the last complete state; two
+processes may read and write at once (SQLite's locks; one that waits too long just does not store).
+A store that cannot be read is removed and rebuilt; KLAUSUL_NO_CACHE=1 turns it off.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import sqlite3
+import sys
+import time
+from pathlib import Path
+from typing import Callable
+
+from generator.core.errors import Diagnostic
+from generator.library import cache_codec
+from generator.library.load import Source, Unreadable, kind_of, load_blobs
+
+FILE = "review-blobs.sqlite3"
+SCHEMA = 3  # bump when the tables or the stored values change
+KEEP_DAYS = 30  # entries not used for this long are removed
+BUSY_SECONDS = 2.0  # how long to wait for another process's write before going on without the store
+
+Entry = tuple  # (Source | None, YAML problems, schema problems, document problems) of one file
+
+
+def check_file(rel: str, raw: bytes) -> Entry:
+    """One file's Entry: parsed, then checked against its schema, then its own document rules."""
+    from generator.library.validate import document_problems, schema_problems
+
+    sources, yaml_problems = load_blobs([(rel, raw)])
+    source = sources[0] if sources else None
+    schema = schema_problems(source) if source is not None else []
+    return source, yaml_problems, schema, document_problems(source) if source is not None and not schema else []
+
+
+def combine(entries: list[Entry], cross: Callable[[list[Source]], list[Diagnostic]]
+            ) -> tuple[list[Source], list[Diagnostic]]:
+    """Sources and every problem, in the order load + validate give them: YAML, schema, document, cross-file."""
+    sources = [e[0] for e in entries if e[0] is not None]
+    problems = [d for e in entries for d in e[1]] + [d for e in entries for d in e[2]]
+    problems += [d for e in entries for d in e[3]]
+    return sources, problems + cross([e[0] for e in entries if e[0] is not None and not e[2]])
+
+
+class Store:
+    """The file answers of one process, backed by the SQLite store when the cache is on."""
+
+    def __init__(self, path: Path | None):
+        self.path = path
+        self.memo: dict[str, Entry] = {}  # decoded this run: a revision opened twice is decoded once
+        self._db: sqlite3.Connection | None = None
+        self._broken = path is None
+        self._keys: dict[tuple[str, str, str], str] = {}
+        self._base = None  # sha256 of the fingerprint, copied for each key
+        self.libraries: dict[tuple, object] = {}  # opened this run (gitrev.open_at), by revision, root and keys
+
+    # --- files ------------------------------------------------------------------------------------
+
+    def entries(self, files: list[tuple[str, str]], read: Callable[[list[str]], dict[str, bytes]]
+                ) -> list[Entry]:
+        """The Entry of each (path, blob id), in order; only the files nobody has checked before are read."""
+        keys = [self.key("file", oid, rel) for rel, oid in files]
+        missing = [k for k in dict.fromkeys(keys) if k not in self.memo]
+        self.memo.update(self._get("files", missing))
+        found = {k: self.memo[k] for k in keys if k in self.memo}
+        wanted = {rel: key for (rel, _oid), key in zip(files, keys) if key not in found}
+        if wanted:
+            data = read(list(wanted))
+            fresh = {}
+            for rel, key in wanted.items():
+                found[key] = check_file(rel, data[rel])
+                if not isinstance(data[rel], Unreadable):  # a stand-in for a file that was not read is no blob
+                    fresh[key] = found[key]
+            self.memo.update(fresh)
+            self._put("files", fresh)
+        return [found[k] for k in keys]
+
+    def cross(self, keys: list[str], sources: list[Source], compute: Callable[[list[Source]], list[Diagnostic]]
+              ) -> list[Diagnostic]:
+        """The cross-file problems of exactly these files (by their keys), computed once."""
+        key = hashlib.sha256("\n".join(keys).encode("ascii")).hexdigest()
+        found = self._get("libraries", [key]).get(key)
+        if found is None:
+            found = compute(sources)
+            self._put("libraries", {key: found})
+        return list(found)
+
+    def results(self, keys: list[str], compute: Callable[[str], object], encode: Callable[[object], object],
+                decode: Callable[[object], object]) -> dict[str, object]:
+        """A pure function's answer for each key (which must name all of its inputs), each computed once."""
+        found = {}
+        for k, v in self._get("results", [k for k in dict.fromkeys(keys) if k not in self.memo]).items():
+            with contextlib.suppress(Exception):  # a value this code cannot read is computed again
+                found[k] = decode(v[0])
+        found |= {k: self.memo[k] for k in keys if k in self.memo}
+        fresh = {k: compute(k) for k in dict.fromkeys(keys) if k not in found}
+        self.memo.update(fresh)
+        self._put("results", {k: [encode(v)] for k, v in fresh.items()})
+        return found | fresh
+
+    def key(self, kind: str, oid: str, rel: str) -> str:
+        """The store's key of a blob at a path: with the generator's fingerprint, so new code never reads old answers."""
+        found = self._keys.get((kind, oid, rel))
+        if found is None:
+            if self._base is None:
+                from generator.library.cache import fingerprint
+
+                self._base = hashlib.sha256(fingerprint())
+            digest = self._base.copy()
+            for part in (kind, oid, rel, kind_of(rel) or ""):
+                data = part.encode("utf-8", "surrogateescape")
+                digest.update(len(data).to_bytes(8, "big"))  # lengths first: no two inputs run together alike
+                digest.update(data)
+            found = self._keys[(kind, oid, rel)] = digest.hexdigest()
+        return found
+
+    # --- the SQLite file --------------------------------------------------------------------------
+
+    def _connect(self) -> sqlite3.Connection | None:
+        if self._db is not None or self._broken:
+            return self._db
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+            try:
+                info = os.fstat(fd)
+            finally:
+                os.close(fd)
+            # Another user's file, or one others may write, could have been planted to lie about the library.
+            if info.st_uid != os.geteuid() or info.st_mode & 0o022:
+                self._broken = True
+                return None
+            self._db = self._open()
+        except (OSError, sqlite3.Error):
+            self._broken = True
+        return self._db
+
+    def _open(self) -> sqlite3.Connection:
+        """The store, with its tables; a file that is not such a store is removed and created anew."""
+        for attempt in (1, 2):
+            db = sqlite3.connect(self.path, timeout=BUSY_SECONDS, isolation_level=None)
+            try:
+                version = db.execute("PRAGMA user_version").fetchone()[0]
+                if version != SCHEMA:
+                    with db:
+                        db.execute("BEGIN IMMEDIATE")
+                        for table in ("files", "libraries", "results"):
+                            db.execute(f"DROP TABLE IF EXISTS {table}")
+                            db.execute(f"CREATE TABLE {table} (key TEXT PRIMARY KEY, value BLOB NOT NULL, "
+                                       "used INTEGER NOT NULL)")
+                        db.execute(f"PRAGMA user_version = {SCHEMA}")
+                return db
+            except sqlite3.OperationalError:  # locked past the timeout, a read-only folder: go on without
+                db.close()
+                raise
+            except sqlite3.DatabaseError:
+                db.close()
+                if attempt == 2:
+                    raise
+                self.path.unlink(missing_ok=True)  # not a database (truncated, overwritten): start again
+        raise AssertionError("unreachable")
+
+    def _get(self, table: str, keys: list[str]) -> dict:
+        db = self._connect()
+        if db is None or not keys:
+            return {}
+        found, stale = {}, []
+        today = _day()
+        try:
+            for start in range(0, len(keys), 500):
+                chunk = keys[start:start + 500]
+                rows = db.execute(f"SELECT key, value, used FROM {table} WHERE key IN "
+                                  f"({','.join('?' * len(chunk))})", chunk).fetchall()
+                for key, value, used in rows:
+                    try:
+                        found[key] = _decode(table, value)
+                    except Exception:  # noqa: BLE001 - a damaged value is a miss; it is written again
+                        continue
+                    if used < today:
+                        stale.append(key)
+        except sqlite3.Error:
+            self._fail()
+            return found
+        if stale:  # used today: keep it past the pruning
+            self._write(lambda: db.executemany(f"UPDATE {table} SET used = ? WHERE key = ?",
+                                               [(today, k) for k in stale]))
+        return found
+
+    def _put(self, table: str, values: dict) -> None:
+        db = self._connect()
+        if db is None or not values:
+            return
+        today = _day()
+        rows = []
+        for key, value in values.items():
+            try:
+                rows.append((key, _encode(table, value), today))
+            except TypeError:  # a value the codec cannot carry is simply not kept
+                continue
+
+        def write():
+            db.executemany(f"INSERT OR REPLACE INTO {table} (key, value, used) VALUES (?, ?, ?)", rows)
+            db.execute(f"DELETE FROM {table} WHERE used < ?", (today - KEEP_DAYS,))
+        self._write(write)
+
+    def _write(self, change: Callable[[], object]) -> None:
+        """One transaction; a store that is busy for too long or fails is left as it was."""
+        db = self._db
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                change()
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+            db.execute("COMMIT")
+        except sqlite3.OperationalError:  # locked by another process past the timeout, a full disk
+            return
+        except sqlite3.Error:
+            self._fail()
+
+    def _fail(self) -> None:
+        """Stop using a store that went wrong mid-run; a damaged file is removed, so the next run rebuilds it."""
+        with contextlib.suppress(sqlite3.Error):
+            self._db.close()
+        self._db, self._broken = None, True
+        if not isinstance(sys.exc_info()[1], sqlite3.OperationalError):  # not a lock: the file itself is bad
+            with contextlib.suppress(OSError):
+                self.path.unlink()
+
+    def close(self) -> None:
+        if self._db is not None:
+            with contextlib.suppress(sqlite3.Error):
+                self._db.close()
+            self._db = None
+
+
+def _encode(table: str, value) -> bytes:
+    """JSON (library/cache_codec) of an Entry, its Source's key lines as plain lists: quick to read back."""
+    if table == "files":
+        source, *problems = value
+        if source is not None:
+            lines = [[*path, line] for path, line in source.lines.items()]
+            source = [source.kind, source.path, source.data, lines, [list(p) for p in source.block_scalars]]
+        value = [source, *problems]
+    return cache_codec.dumps(value)
+
+
+def _decode(table: str, value: bytes):
+    found = cache_codec.loads(value)
+    if table == "files":
+        source, yaml_problems, schema, document = found
+        if source is not None:
+            kind, path, data, lines, blocks = source
+            source = Source(kind, path, data, {tuple(x[:-1]): x[-1] for x in lines}, {tuple(b) for b in blocks})
+        found = source, list(yaml_problems), list(schema), list(document)
+        if not all(isinstance(d, Diagnostic) for group in found[1:] for d in group):
+            raise ValueError("not diagnostics")
+        return found
+    if table == "results":
+        if not isinstance(found, list) or len(found) != 1:
+            raise ValueError("not a result")
+        return found
+    if not isinstance(found, list) or not all(isinstance(d, Diagnostic) for d in found):
+        raise ValueError("not a list of diagnostics")
+    return found
+
+
+def _day() -> int:
+    return int(time.time() // 86400)
+
+
+_STORES: dict[tuple, Store] = {}
+
+
+def store() -> Store:
+    """This process's store: in the cache folder when the cache is on, else answers kept for this run only."""
+    where = tuple(os.environ.get(k) for k in ("KLAUSUL_NO_CACHE", "KLAUSUL_CACHE_DIR", "XDG_CACHE_HOME", "HOME"))
+    found = _STORES.get(where)
+    if found is None:
+        from generator.library.cache import cache_dir, enabled
+
+        found = _STORES[where] = Store(cache_dir() / FILE if enabled() else None)
+    return found
