@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import os
 import sqlite3
 import sys
 import time
+from dataclasses import astuple
 from pathlib import Path
 from typing import Callable
 
@@ -27,7 +29,7 @@ from generator.library import cache_codec
 from generator.library.load import Source, Unreadable, kind_of, load_blobs
 
 FILE = "review-blobs.sqlite3"
-SCHEMA = 3  # bump when the tables or the stored values change
+SCHEMA = 4  # bump when the tables or the stored values change
 KEEP_DAYS = 30  # entries not used for this long are removed
 BUSY_SECONDS = 2.0  # how long to wait for another process's write before going on without the store
 
@@ -247,27 +249,47 @@ class Store:
 
 
 def _encode(table: str, value) -> bytes:
-    """JSON (library/cache_codec) of an Entry, its Source's key lines as plain lists: quick to read back."""
+    """An Entry as plain JSON when it reads back equal (most do: quick to read, no hook per object),
+    else in library/cache_codec's tagged JSON (dates, keys that are not strings)."""
     if table == "files":
         source, *problems = value
         if source is not None:
             lines = [[*path, line] for path, line in source.lines.items()]
             source = [source.kind, source.path, source.data, lines, [list(p) for p in source.block_scalars]]
-        value = [source, *problems]
+        plain = ["plain", source, *[[list(astuple(d)) for d in group] for group in problems]]
+        with contextlib.suppress(TypeError, ValueError):
+            text = json.dumps(plain, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+            if json.loads(text) == plain and _same_types(plain):
+                return text.encode("utf-8")
+        value = ["tagged", source, *problems]
     return cache_codec.dumps(value)
 
 
+def _same_types(value) -> bool:
+    """Whether JSON gives back exactly these types: no tuples, no keys but strings (equality alone says 1 == 1.0
+    and {1: x} != {"1": x} only by luck of the comparison), no floats where ints were."""
+    if isinstance(value, dict):
+        return all(type(k) is str and _same_types(v) for k, v in value.items())
+    if isinstance(value, list):
+        return all(_same_types(v) for v in value)
+    return value is None or type(value) in (str, int, float, bool)
+
+
 def _decode(table: str, value: bytes):
-    found = cache_codec.loads(value)
     if table == "files":
-        source, yaml_problems, schema, document = found
+        if value.startswith(b'["plain",'):
+            _tag, source, *groups = json.loads(value)
+            problems = [[Diagnostic(*d) for d in group] for group in groups]
+        else:
+            _tag, source, *problems = cache_codec.loads(value)
+            problems = [list(group) for group in problems]
         if source is not None:
             kind, path, data, lines, blocks = source
             source = Source(kind, path, data, {tuple(x[:-1]): x[-1] for x in lines}, {tuple(b) for b in blocks})
-        found = source, list(yaml_problems), list(schema), list(document)
-        if not all(isinstance(d, Diagnostic) for group in found[1:] for d in group):
+        if len(problems) != 3 or not all(isinstance(d, Diagnostic) for group in problems for d in group):
             raise ValueError("not diagnostics")
-        return found
+        return (source, *problems)
+    found = cache_codec.loads(value)
     if table == "results":
         if not isinstance(found, list) or len(found) != 1:
             raise ValueError("not a result")

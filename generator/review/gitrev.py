@@ -281,7 +281,7 @@ def open_at(snapshot: Snapshot, root: Path):
     from generator.review.blobstore import store
 
     memo = store().libraries
-    name = (snapshot.revision, str(root), tuple(sorted(snapshot.blob_ids.items())))
+    name = (str(root), tuple(sorted(snapshot.blob_ids.items())))  # the same files, whatever the revision's name
     if name not in memo:
         sources, problems = snapshot.checked()
         where = f"the library {snapshot.revision.where}"

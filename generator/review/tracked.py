@@ -198,6 +198,9 @@ class _Merger:
         for op, i1, i2, j1, j2 in codes:
             if op == "equal":
                 for a, b in zip(olds[i1:i2], news[j1:j2]):
+                    if not self.numbering.can_pair(a, b):  # the same text, in a list that split or joined
+                        out += [self.deleted(a), self.inserted(b)]
+                        continue
                     self._pair_all(a, b)
                     out.append(b)
             else:
@@ -331,7 +334,7 @@ class _Merger:
             self.bookmarks.setdefault(ma.get(w("name")), mb.get(w("name")))
 
     def _changed_block(self, a: etree._Element, b: etree._Element, forced: bool) -> list:
-        if a.tag == w("p") and simple(a) and simple(b) and (
+        if a.tag == w("p") and simple(a) and simple(b) and self.numbering.can_pair(a, b) and (
                 (forced and self.similar <= 1) or _similarity(a, b) >= self.similar):
             self.numbering.pair(a, b)
             self._pair_bookmarks(a, b)
