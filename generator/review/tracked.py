@@ -112,11 +112,7 @@ def _merge_container(merger: "_Merger", old: etree._Element, new: etree._Element
         return [c for c in el if c.tag != w("sectPr")]
 
     tail = [c for c in new if c.tag == w("sectPr")]
-    merged = merger.blocks(blocks(old), blocks(new), moves)
-    for child in list(new):
-        new.remove(child)
-    for child in merged + tail:
-        new.append(child)
+    replace_children(new, merger.blocks(blocks(old), blocks(new), moves) + tail)
 
 
 # --- matching ----------------------------------------------------------------------------------
@@ -547,7 +543,8 @@ def outcome(package: Package, accept: bool | None) -> tuple[list, list]:
     if accept is not None:
         root = resolved(root, accept)
     numbering = Numbering(package[1], package[2])
-    return numbering.lines(root), toc_targets(root, numbering)
+    lines = numbering.lines(root)
+    return lines, toc_targets(root, numbering, lines)
 
 
 def _check(merged: Package, old: Package, new: Package) -> None:

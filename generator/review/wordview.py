@@ -187,9 +187,11 @@ def _format(value: int, fmt: str) -> str:
     return str(value)
 
 
-def toc_targets(root: etree._Element, numbering: Numbering) -> list[tuple[str, str, str]]:
-    """(entry text, number and text of the heading its link leads to) for each contents entry; '?' if nowhere."""
-    lines = numbering.lines(root)
+def toc_targets(root: etree._Element, numbering: Numbering, lines: list[Line] | None = None
+                ) -> list[tuple[str, str, str]]:
+    """(entry text, number and text of the heading its link leads to) for each contents entry; '?' if nowhere
+    (`lines`: numbering.lines(root), when the caller has them)."""
+    lines = numbering.lines(root) if lines is None else lines
     paragraphs = list(root.iter(w("p")))
     where = {}
     for index, p in enumerate(paragraphs):
