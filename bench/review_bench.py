@@ -171,12 +171,12 @@ def measure(runs: int = 5, clauses: int = 1000, codes: list[Path | None] | None 
             samples = {(c, state): ([], []) for c in range(len(codes)) for state in ("cold", "warm")}
             warm_dirs = {c: work / f"warm-{c}" for c in range(len(codes))}
             for c, code in enumerate(codes):  # fill each code's warm store once
-                run_once(args, child_env(warm_dirs[c], code), REPO)
+                run_once(args, child_env(warm_dirs[c], code), code or REPO)
             for n in range(runs):
                 for c, code in enumerate(codes):
                     cold = work / f"cold-{c}-{n}"
                     for state, cache in (("cold", cold), ("warm", warm_dirs[c])):
-                        wall, cpu = run_once(args, child_env(cache, code), REPO)
+                        wall, cpu = run_once(args, child_env(cache, code), code or REPO)  # -m looks in the cwd first
                         samples[(c, state)][0].append(wall)
                         samples[(c, state)][1].append(cpu)
                     shutil.rmtree(cold, ignore_errors=True)

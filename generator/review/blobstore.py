@@ -63,6 +63,7 @@ class Store:
         self.memo: dict[str, Entry] = {}  # decoded this run: a revision opened twice is decoded once
         self._db: sqlite3.Connection | None = None
         self._broken = path is None
+        self._rebuilt = False
         self._keys: dict[tuple[str, str, str], str] = {}
         self._base = None  # sha256 of the fingerprint, copied for each key
         self.libraries: dict[tuple, object] = {}  # opened this run (gitrev.open_at), by revision, root and keys
@@ -157,19 +158,18 @@ class Store:
                 if version != SCHEMA:
                     with db:
                         db.execute("BEGIN IMMEDIATE")
+                        if db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA:  # another process made it
+                            return db
                         for table in ("files", "libraries", "results"):
                             db.execute(f"DROP TABLE IF EXISTS {table}")
                             db.execute(f"CREATE TABLE {table} (key TEXT PRIMARY KEY, value BLOB NOT NULL, "
                                        "used INTEGER NOT NULL)")
                         db.execute(f"PRAGMA user_version = {SCHEMA}")
                 return db
-            except sqlite3.OperationalError:  # locked past the timeout, a read-only folder: go on without
+            except sqlite3.DatabaseError as exc:
                 db.close()
-                raise
-            except sqlite3.DatabaseError:
-                db.close()
-                if attempt == 2:
-                    raise
+                if attempt == 2 or _busy(exc):
+                    raise  # locked past the timeout: go on without the store this run
                 self.path.unlink(missing_ok=True)  # not a database (truncated, overwritten): start again
         raise AssertionError("unreachable")
 
@@ -227,19 +227,20 @@ class Store:
                 db.execute("ROLLBACK")
                 raise
             db.execute("COMMIT")
-        except sqlite3.OperationalError:  # locked by another process past the timeout, a full disk
-            return
-        except sqlite3.Error:
+        except sqlite3.Error as exc:
+            if _busy(exc):  # locked by another process past the timeout: this run does not store
+                return
             self._fail()
 
     def _fail(self) -> None:
-        """Stop using a store that went wrong mid-run; a damaged file is removed, so the next run rebuilds it."""
+        """Stop using a store that went wrong mid-run; a damaged file is removed and started again."""
         with contextlib.suppress(sqlite3.Error):
             self._db.close()
         self._db, self._broken = None, True
-        if not isinstance(sys.exc_info()[1], sqlite3.OperationalError):  # not a lock: the file itself is bad
+        if not _busy(sys.exc_info()[1]) and not self._rebuilt:  # not a lock: the file is bad (or a table gone)
             with contextlib.suppress(OSError):
                 self.path.unlink()
+                self._broken, self._rebuilt = False, True  # start it again, once per run
 
     def close(self) -> None:
         if self._db is not None:
@@ -297,6 +298,14 @@ def _decode(table: str, value: bytes):
     if not isinstance(found, list) or not all(isinstance(d, Diagnostic) for d in found):
         raise ValueError("not a list of diagnostics")
     return found
+
+
+def _busy(exc: BaseException | None) -> bool:
+    """Whether an SQLite error is another process holding the store (wait, keep it), not a damaged file."""
+    name = getattr(exc, "sqlite_errorname", None)  # Python 3.11+
+    if name is not None:
+        return name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED"))
+    return isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc)
 
 
 def _day() -> int:
