@@ -266,7 +266,7 @@ def _folders(ctx: LintContext) -> list[Diagnostic]:
 
 def _coverage(ctx: LintContext) -> list[Diagnostic]:
     """No change leaves an agreement with a new coverage gap or an inadequate value (review/consequences)."""
-    return regressions(consequences(ctx.base, ctx.work, new_sources=ctx.sources))
+    return regressions(consequences(ctx.base, ctx.work))
 
 
 # One function per check, each from a LintContext to diagnostics: a new check is one more entry.
