@@ -29,7 +29,7 @@ from generator.library import cache_codec
 from generator.library.load import Source, Unreadable, kind_of, load_blobs
 
 FILE = "review-blobs.sqlite3"
-SCHEMA = 4  # bump when the tables or the stored values change
+SCHEMA = 5  # bump when the tables or the stored values change
 KEEP_DAYS = 30  # entries not used for this long are removed
 BUSY_SECONDS = 2.0  # how long to wait for another process's write before going on without the store
 
@@ -255,8 +255,8 @@ def _encode(table: str, value) -> bytes:
     if table == "files":
         source, *problems = value
         if source is not None:
-            lines = [[*path, line] for path, line in source.lines.items()]
-            source = [source.kind, source.path, source.data, lines, [list(p) for p in source.block_scalars]]
+            source = [source.kind, source.path, source.data, [list(p) for p in source.lines],
+                      list(source.lines.values()), [list(p) for p in source.block_scalars]]
         plain = ["plain", source, *[[list(astuple(d)) for d in group] for group in problems]]
         with contextlib.suppress(TypeError, ValueError):
             text = json.dumps(plain, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
@@ -285,8 +285,8 @@ def _decode(table: str, value: bytes):
             _tag, source, *problems = cache_codec.loads(value)
             problems = [list(group) for group in problems]
         if source is not None:
-            kind, path, data, lines, blocks = source
-            source = Source(kind, path, data, {tuple(x[:-1]): x[-1] for x in lines}, {tuple(b) for b in blocks})
+            kind, path, data, paths, lines, blocks = source
+            source = Source(kind, path, data, dict(zip(map(tuple, paths), lines)), set(map(tuple, blocks)))
         if len(problems) != 3 or not all(isinstance(d, Diagnostic) for group in problems for d in group):
             raise ValueError("not diagnostics")
         return (source, *problems)
