@@ -107,6 +107,7 @@ class Repo:
                                f"(run `git init` and commit the library, or point --root at a library in one)")
             raise GitError(f"{root}: git cannot use this directory: {message}")
         self.top = Path(found.stdout.decode().strip())
+        self._trees: dict[str, dict[str, str]] = {}  # commit -> its library files' blob ids
         prefix = root.resolve().relative_to(self.top.resolve()).as_posix()
         self.prefix = "" if prefix == "." else prefix + "/"
 
@@ -202,10 +203,13 @@ class Repo:
         """The library files at a commit, or on disk for the working tree."""
         if revision.commit is None:
             return worktree(self.root)
-        specs = [self.prefix + folder for folder in KINDS]
-        out = self._git("ls-tree", "-r", "-z", "--full-tree", revision.commit, "--", *specs)
-        ids = {rel: oid for (_mode, kind, oid), rel in self._entries(out) if kind == "blob"}
-        return Snapshot(revision, ids, lambda paths: self._read(ids, paths))
+        ids = self._trees.get(revision.commit)
+        if ids is None:  # a commit's files never change: listed once per run
+            specs = [self.prefix + folder for folder in KINDS]
+            out = self._git("ls-tree", "-r", "-z", "--full-tree", revision.commit, "--", *specs)
+            ids = self._trees[revision.commit] = {rel: oid for (_mode, kind, oid), rel in self._entries(out)
+                                                  if kind == "blob"}
+        return Snapshot(revision, dict(ids), lambda paths: self._read(ids, paths))
 
     def staged(self, name: str) -> Snapshot:
         """The library files as staged for the next commit (git's index); during a merge, our side of a conflict."""
