@@ -49,9 +49,9 @@ def parses(monkeypatch) -> list[str]:
     seen: list[str] = []
     check = blobstore.check_file
 
-    def counting(rel, raw):
+    def counting(rel, raw, *args):
         seen.append(rel)
-        return check(rel, raw)
+        return check(rel, raw, *args)
 
     monkeypatch.setattr(blobstore, "check_file", counting)
     new_run()
@@ -89,6 +89,7 @@ def _commands(repo: GitRepo, tmp_path: Path, docx: Path) -> dict[str, tuple]:
 
 def _answer(klausul, repo: GitRepo, tmp_path: Path, args: tuple) -> tuple:
     result = klausul(repo.root, *args)
+    assert "docx" not in args or (tmp_path / "r.docx").exists(), result.stdout + result.stderr
     out = (tmp_path / "r.docx").read_bytes() if "docx" in args else b""
     return result.exit_code, result.stdout, result.stderr, out
 

@@ -29,19 +29,29 @@ from generator.library import cache_codec
 from generator.library.load import Source, Unreadable, kind_of, load_blobs
 
 FILE = "review-blobs.sqlite3"
-SCHEMA = 5  # bump when the tables or the stored values change
+SCHEMA = 6  # bump when the tables or the stored values change
 KEEP_DAYS = 30  # entries not used for this long are removed
 BUSY_SECONDS = 2.0  # how long to wait for another process's write before going on without the store
 
-Entry = tuple  # (Source | None, YAML problems, schema problems, document problems) of one file
+Entry = tuple  # (Source | None, YAML problems, schema problems, document problems) of one file;
+#               the last two None when the file was only parsed
 
 
-def check_file(rel: str, raw: bytes) -> Entry:
-    """One file's Entry: parsed, then checked against its schema, then its own document rules."""
-    from generator.library.validate import document_problems, schema_problems
-
+def check_file(rel: str, raw: bytes, checked: bool = True) -> Entry:
+    """One file's Entry: parsed, then (if `checked`) checked against its schema and its own document rules;
+    unchecked, the two groups of problems are None."""
     sources, yaml_problems = load_blobs([(rel, raw)])
     source = sources[0] if sources else None
+    return with_checks((source, yaml_problems, None, None)) if checked else (source, yaml_problems, None, None)
+
+
+def with_checks(entry: Entry) -> Entry:
+    """The entry with its schema and document problems (a file that did not parse has none)."""
+    from generator.library.validate import document_problems, schema_problems
+
+    source, yaml_problems, schema, document = entry
+    if schema is not None:
+        return entry
     schema = schema_problems(source) if source is not None else []
     return source, yaml_problems, schema, document_problems(source) if source is not None and not schema else []
 
@@ -70,21 +80,27 @@ class Store:
 
     # --- files ------------------------------------------------------------------------------------
 
-    def entries(self, files: list[tuple[str, str]], read: Callable[[list[str]], dict[str, bytes]]
-                ) -> list[Entry]:
-        """The Entry of each (path, blob id), in order; only the files nobody has checked before are read."""
+    def entries(self, files: list[tuple[str, str]], read: Callable[[list[str]], dict[str, bytes]],
+                checked: bool = True) -> list[Entry]:
+        """The Entry of each (path, blob id), in order; only the files nobody has parsed before are read, and
+        (`checked`) only those nobody has checked are checked. A diff needs no schema check; validating does."""
         keys = [self.key("file", oid, rel) for rel, oid in files]
         missing = [k for k in dict.fromkeys(keys) if k not in self.memo]
         self.memo.update(self._get("files", missing))
         found = {k: self.memo[k] for k in keys if k in self.memo}
+        fresh = {}
+        if checked:
+            for key, entry in found.items():
+                if entry[2] is None:  # parsed before, for a diff: now checked too
+                    found[key] = fresh[key] = with_checks(entry)
         wanted = {rel: key for (rel, _oid), key in zip(files, keys) if key not in found}
         if wanted:
             data = read(list(wanted))
-            fresh = {}
             for rel, key in wanted.items():
-                found[key] = check_file(rel, data[rel])
+                found[key] = check_file(rel, data[rel], checked)
                 if not isinstance(data[rel], Unreadable):  # a stand-in for a file that was not read is no blob
                     fresh[key] = found[key]
+        if fresh:
             self.memo.update(fresh)
             self._put("files", fresh)
         return [found[k] for k in keys]
@@ -257,7 +273,8 @@ def _encode(table: str, value) -> bytes:
         if source is not None:
             source = [source.kind, source.path, source.data, [list(p) for p in source.lines],
                       list(source.lines.values()), [list(p) for p in source.block_scalars]]
-        plain = ["plain", source, *[[list(astuple(d)) for d in group] for group in problems]]
+        plain = ["plain", source, *[None if group is None else [list(astuple(d)) for d in group]
+                                    for group in problems]]
         with contextlib.suppress(TypeError, ValueError):
             text = json.dumps(plain, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
             if json.loads(text) == plain and _same_types(plain):
@@ -280,14 +297,15 @@ def _decode(table: str, value: bytes):
     if table == "files":
         if value.startswith(b'["plain",'):
             _tag, source, *groups = json.loads(value)
-            problems = [[Diagnostic(*d) for d in group] for group in groups]
+            problems = [None if group is None else [Diagnostic(*d) for d in group] for group in groups]
         else:
             _tag, source, *problems = cache_codec.loads(value)
-            problems = [list(group) for group in problems]
+            problems = [None if group is None else list(group) for group in problems]
         if source is not None:
             kind, path, data, paths, lines, blocks = source
             source = Source(kind, path, data, dict(zip(map(tuple, paths), lines)), set(map(tuple, blocks)))
-        if len(problems) != 3 or not all(isinstance(d, Diagnostic) for group in problems for d in group):
+        if len(problems) != 3 or problems[0] is None or (problems[1] is None) != (problems[2] is None) or \
+                not all(isinstance(d, Diagnostic) for group in problems for d in group or ()):
             raise ValueError("not diagnostics")
         return (source, *problems)
     found = cache_codec.loads(value)

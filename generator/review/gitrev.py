@@ -53,15 +53,16 @@ class Snapshot:
 
     def load(self, paths: Iterable[str] | None = None) -> tuple[list[Source], list[Diagnostic]]:
         """Parse the given library files (default: all); problems name the revision, as `REV:path`."""
-        entries = self.entries(paths)
+        entries = self.entries(paths, checked=False)
         return [e[0] for e in entries if e[0] is not None], [self.locate(d) for e in entries for d in e[1]]
 
-    def entries(self, paths: Iterable[str] | None = None) -> list[tuple]:
-        """Each file parsed and checked (review/blobstore), sorted by path; a blob checked before is not read."""
+    def entries(self, paths: Iterable[str] | None = None, checked: bool = True) -> list[tuple]:
+        """Each file parsed and (`checked`) schema-checked (review/blobstore), sorted by path; a blob parsed
+        before is not read again."""
         from generator.review.blobstore import store
 
         wanted = sorted(self.blob_ids if paths is None else paths)
-        return store().entries([(p, self.blob_ids[p]) for p in wanted], self.read)
+        return store().entries([(p, self.blob_ids[p]) for p in wanted], self.read, checked)
 
     def checked(self) -> tuple[list[Source], list[Diagnostic]]:
         """Every file parsed, and every problem load and validate find, in their order, located at the revision."""
