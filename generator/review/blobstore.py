@@ -275,17 +275,16 @@ def _encode(table: str, value) -> bytes:
                       list(source.lines.values()), [list(p) for p in source.block_scalars]]
         plain = ["plain", source, *[None if group is None else [list(astuple(d)) for d in group]
                                     for group in problems]]
-        with contextlib.suppress(TypeError, ValueError):
-            text = json.dumps(plain, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-            if json.loads(text) == plain and _same_types(plain):
-                return text.encode("utf-8")
+        if _same_types(plain):  # then JSON gives back exactly this (NaN and infinity aside: ValueError)
+            with contextlib.suppress(ValueError):
+                return json.dumps(plain, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8")
         value = ["tagged", source, *problems]
     return cache_codec.dumps(value)
 
 
 def _same_types(value) -> bool:
-    """Whether JSON gives back exactly these types: no tuples, no keys but strings (equality alone says 1 == 1.0
-    and {1: x} != {"1": x} only by luck of the comparison), no floats where ints were."""
+    """Whether JSON gives back exactly these types: dicts with string keys, lists, strings, numbers, booleans
+    and None (no tuples, sets, dates or keys of other types, which the tagged form carries)."""
     if isinstance(value, dict):
         return all(type(k) is str and _same_types(v) for k, v in value.items())
     if isinstance(value, list):
