@@ -265,7 +265,12 @@ def pick(pair: tuple[str, str], lang: str) -> str:
 def format_number(value: int | float, lang: str) -> str:
     """A number as a reader of `lang` writes it, by Babel's CLDR data: "10 000" and "99,5" in Swedish
     (no-break space, decimal comma), "10,000" in English; every digit kept, never "1e+06"."""
-    from babel.numbers import format_decimal  # imported here: only drafts with numbers need it
+    from generator.core.numformat import format_decimal as written
+
+    text = written(value, _LOCALES[lang])  # Babel's answer without importing Babel
+    if text is not None:
+        return text
+    from babel.numbers import format_decimal  # anything else (e.g. a Decimal) as Babel writes it
 
     # repr() is the shortest text that reads back as the same float, so 0.1 stays 0.1.
     number = Decimal(repr(value)) if isinstance(value, float) else value
