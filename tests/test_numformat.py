@@ -66,3 +66,4 @@ def test_what_only_babel_answers_goes_to_babel(value):
 def test_swedish_and_english_signs():
     assert format_number(-1234567.25, "sv") == "-1\u00a0234\u00a0567,25"
     assert format_number(-1234567.25, "en") == "-1,234,567.25"
+

@@ -9,7 +9,7 @@ import zipfile
 import zlib
 from importlib import resources
 from typing import Callable
-from xml.sax.saxutils import escape
+from generator.core.xmltext import escape
 
 from docxtpl import DocxTemplate
 from jinja2 import StrictUndefined, TemplateError
