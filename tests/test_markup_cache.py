@@ -11,7 +11,6 @@ import zipfile
 import sys
 from pathlib import Path
 
-import pytest
 import yaml
 
 from generator.draft import markup_cache
