@@ -542,8 +542,10 @@ def main() -> None:
         code = exc.code
     else:  # pragma: no cover  (standalone click always raises SystemExit)
         code = 0
-    if code is not None and not isinstance(code, int):
-        raise SystemExit(code)  # a message instead of a number: let Python print it and exit 1
+    if (code is not None and not isinstance(code, int)) or sys.getprofile() or sys.gettrace():
+        # a message instead of a number (Python prints it, exit 1), or a profiler or coverage
+        # tracer that writes its results at the interpreter's exit: the ordinary ending
+        raise SystemExit(code)
     import atexit
 
     atexit._run_exitfuncs()  # e.g. concurrent.futures joining its threads
