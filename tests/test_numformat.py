@@ -67,3 +67,9 @@ def test_swedish_and_english_signs():
     assert format_number(-1234567.25, "sv") == "-1\u00a0234\u00a0567,25"
     assert format_number(-1234567.25, "en") == "-1,234,567.25"
 
+
+
+def test_remembered_numbers_keep_their_sign_and_type():
+    values = (0.0, -0.0, 0, 2.5, -2.5, 0.0, -0.0)  # asked again: the remembered answers, each its own
+    assert [format_number(v, "sv") for v in values] == [_babel(v, "sv_SE") for v in values]
+    assert [format_number(v, "sv") for v in values] == ["0", "-0", "0", "2,5", "-2,5", "0", "-0"]
