@@ -29,6 +29,7 @@ _SOURCES = ("draft/markup.py", "draft/markdown_reader.py", "draft/markup_cache.p
 
 # this process's connection: (pid, file) it is for, the connection (None: off or broken), rows to write
 _STATE: dict = {"where": None, "db": None, "pending": {}}
+_INHERITED: list = []
 
 
 def get(text: str) -> tuple[Block, ...] | None:
@@ -95,15 +96,19 @@ def _db():
     if _STATE["where"] is not None and _STATE["where"][0] == where[0]:
         _write(_STATE["db"], _STATE["pending"])  # rows kept for the previous file go there first
         _close()
-    _STATE.update(where=where, db=None, pending={})  # a parent's connection is never used after fork
+    elif _STATE["db"] is not None:  # the parent's, after a fork: never used here, and never closed here
+        _INHERITED.append(_STATE["db"])  # (closing it could checkpoint or remove the parent's journal)
+    _STATE.update(where=where, db=None, pending={})
     if where[1]:
         _STATE["db"] = _open(where[1])
     return _STATE["db"]
 
 
 def _open(path: Path):
-    import sqlite3
-
+    try:
+        import sqlite3
+    except ImportError:  # a Python built without it: parse every time
+        return None
     for attempt in (1, 2):
         try:
             fresh = _create(path)
@@ -117,7 +122,9 @@ def _open(path: Path):
             if fresh:
                 _prune(path)
             return db
-        except Exception:  # noqa: BLE001  not a database, damaged, unwritable folder
+        except sqlite3.OperationalError:  # locked by another process for too long, unwritable folder
+            return None
+        except Exception:  # noqa: BLE001  not a database, damaged: start it again
             if attempt == 2:
                 return None
             _remove(path)
