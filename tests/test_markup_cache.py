@@ -121,7 +121,8 @@ def test_a_file_others_may_write_is_not_used():
     markup_cache._close()
     markup_cache._STATE["where"] = None
     os.chmod(markup_cache.cache_path(), 0o666)
-    assert markup_cache.get(text) is None and markup_cache._STATE["db"] is None
+    assert markup_cache.get(text) is None  # not read: replaced by a file only we may write
+    assert markup_cache.cache_path().stat().st_mode & 0o777 == 0o600
 
 
 def test_no_cache_means_no_file(monkeypatch):
@@ -157,3 +158,19 @@ def test_cached_and_uncached_builds_are_byte_identical_and_an_edited_text_is_rea
     texts = [zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml") for name, data in edited.items()
              if name.endswith(".docx") and name in changed]
     assert any(b"Klausulcachetestord" in t for t in texts) or any(b"Klausulcachetestord" in v for v in md.values())
+
+
+def test_a_symbolic_link_in_place_of_the_file_is_not_followed(tmp_path):
+    victim = tmp_path / "someone-elses-file"
+    victim.write_bytes(b"")
+    os.chmod(victim, 0o600)
+    path = markup_cache.cache_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.symlink_to(victim)
+    markup_cache._close()
+    markup_cache._STATE["where"] = None
+    assert markup_cache.get("Sjätte stycket.") is None
+    markup_cache.put("Sjätte stycket.", read("Sjätte stycket."))
+    markup_cache.flush()
+    assert victim.read_bytes() == b""  # never opened as a database
+    assert not path.is_symlink() and markup_cache.get("Sjätte stycket.") == read("Sjätte stycket.")

@@ -7,7 +7,8 @@ text and of a fingerprint of what the answer depends on: the source of the marku
 model's block classes, and the installed Markdown's version. The file is named by that fingerprint,
 so another code version never reads this one's rows; files of other versions unused for
 KEEP_DAYS are removed. A file that cannot be read, or a row that does not decode, is ignored and
-written again; a file that another user owns or others may write is not used (it could lie).
+written again; a file that another user owns, that others may write, or a symbolic link is never
+read (it could lie) but removed and started again where that is allowed.
 Writes are collected and committed together (at the end of assembling an agreement and at exit).
 """
 
@@ -17,6 +18,7 @@ import atexit
 import hashlib
 import json
 import os
+import stat
 import time
 from pathlib import Path
 
@@ -46,7 +48,7 @@ def get(text: str) -> tuple[Block, ...] | None:
         return None
     try:
         return decode(json.loads(row[0]))
-    except (ValueError, TypeError, KeyError, IndexError):  # a row from no version of ours: parse again
+    except (ValueError, TypeError, KeyError, IndexError, RecursionError):  # not a row of ours: parse again
         return None
 
 
@@ -90,7 +92,10 @@ def _db():
     from generator.library.cache import enabled
 
     # the file to use: none when the cache is off; a changed cache folder (tests) means another file
-    where = (os.getpid(), enabled() and cache_path())
+    try:
+        where = (os.getpid(), enabled() and cache_path())
+    except OSError:  # the markup modules' source cannot be read (fingerprint): no cache
+        where = (os.getpid(), None)
     if _STATE["where"] == where:
         return _STATE["db"]
     if _STATE["where"] is not None and _STATE["where"][0] == where[0]:
@@ -112,8 +117,8 @@ def _open(path: Path):
     for attempt in (1, 2):
         try:
             fresh = _create(path)
-            if not _ours(path):
-                return None
+            if not _ours(path):  # planted or opened up by someone: not read, and replaced by our own
+                raise PermissionError(f"{path} is not only ours")
             db = sqlite3.connect(path, timeout=2)
             db.execute("PRAGMA journal_mode=WAL")  # a commit without fsync; readers never wait
             db.execute("PRAGMA synchronous=NORMAL")
@@ -124,7 +129,7 @@ def _open(path: Path):
             return db
         except sqlite3.OperationalError:  # locked by another process for too long, unwritable folder
             return None
-        except Exception:  # noqa: BLE001  not a database, damaged: start it again
+        except Exception:  # noqa: BLE001  not a database, damaged, not ours: start it again
             if attempt == 2:
                 return None
             _remove(path)
@@ -142,8 +147,8 @@ def _create(path: Path) -> bool:
 
 
 def _ours(path: Path) -> bool:
-    info = os.stat(path)
-    return info.st_uid == os.geteuid() and not info.st_mode & 0o022
+    info = os.lstat(path)  # a symbolic link (planted in a shared folder) is not ours either
+    return stat.S_ISREG(info.st_mode) and info.st_uid == os.geteuid() and not info.st_mode & 0o022
 
 
 def _failed(exc: Exception) -> None:
