@@ -542,9 +542,11 @@ def main() -> None:
         code = exc.code
     else:  # pragma: no cover  (standalone click always raises SystemExit)
         code = 0
-    if (code is not None and not isinstance(code, int)) or sys.getprofile() or sys.gettrace():
-        # a message instead of a number (Python prints it, exit 1), or a profiler or coverage
-        # tracer that writes its results at the interpreter's exit: the ordinary ending
+    threading = sys.modules.get("threading")
+    if ((code is not None and not isinstance(code, int)) or sys.getprofile() or sys.gettrace()
+            or (threading and any(not t.daemon for t in threading.enumerate() if t is not threading.main_thread()))):
+        # a message instead of a number (Python prints it, exit 1), a profiler or coverage tracer
+        # that writes its results at the interpreter's exit, or a thread Python would wait for
         raise SystemExit(code)
     import atexit
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-from decimal import Decimal
 
 LANGUAGES = ("sv", "en")
 
@@ -286,6 +285,8 @@ def _format_number(value: int | float, lang: str) -> str:
     text = written(value, _LOCALES[lang])  # Babel's answer without importing Babel
     if text is not None:
         return text
+    from decimal import Decimal
+
     from babel.numbers import format_decimal  # anything else (e.g. a Decimal) as Babel writes it
 
     # repr() is the shortest text that reads back as the same float, so 0.1 stays 0.1.
