@@ -73,3 +73,4 @@ def test_remembered_numbers_keep_their_sign_and_type():
     values = (0.0, -0.0, 0, 2.5, -2.5, 0.0, -0.0)  # asked again: the remembered answers, each its own
     assert [format_number(v, "sv") for v in values] == [_babel(v, "sv_SE") for v in values]
     assert [format_number(v, "sv") for v in values] == ["0", "-0", "0", "2,5", "-2,5", "0", "-0"]
+

@@ -31,9 +31,23 @@ def form_regex(form: str) -> re.Pattern:
 
 def uses(text: str, forms) -> bool:
     """Whether any of the forms occurs in the text as a whole word."""
-    # all but the first letter must stand in the text as they are: a substring test first, which
-    # spares compiling and running the pattern of every form the text cannot hold
-    return any(f[1:] in text and form_regex(f).search(text) for f in forms)
+    return any(_occurs(text, f) for f in forms)
+
+
+def _occurs(text: str, form: str) -> bool:
+    """form_regex(form).search(text), tried only where the form's fixed part (all but its first
+    letter) stands in the text: a substring search is far quicker than the pattern's scan of every
+    position, and a form the text cannot hold never has its pattern compiled. The lookbehind of a
+    match at a position still sees the text before it, so the answer is the same."""
+    rest = form[1:]
+    if not rest:
+        return bool(form_regex(form).search(text))
+    at = text.find(rest, 1)
+    while at != -1:
+        if form_regex(form).match(text, at - 1):
+            return True
+        at = text.find(rest, at + 1)
+    return False
 
 
 def _diag(source: Source, path: tuple, message: str, code: str, line: int | None = None,
