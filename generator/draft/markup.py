@@ -37,12 +37,19 @@ def _merge(parts: list[Inline]) -> tuple[Inline, ...]:
             run.append(part.text)
             continue
         if run:
-            merged.append(Text(_SPACE.sub(" ", "".join(run))))
+            merged.append(Text(_spaced("".join(run))))
             run = []
         merged.append(part)
     if run:
-        merged.append(Text(_SPACE.sub(" ", "".join(run))))
+        merged.append(Text(_spaced("".join(run))))
     return tuple(merged)
+
+
+def _spaced(text: str) -> str:
+    """Runs of white space as one space; most texts have none, and are kept without a regex pass."""
+    if "  " in text or any(c in text for c in "\t\n\r\f\v"):
+        return _SPACE.sub(" ", text)
+    return text
 
 
 def resolve(blocks: tuple[Block, ...], values: dict[str, str]) -> tuple[Block, ...]:

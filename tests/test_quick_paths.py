@@ -1,4 +1,4 @@
-"""A defined term's form is found in a draft's text exactly where its whole-word pattern finds it."""
+"""Quick paths give the slow paths' answers: a term form found where its pattern finds it, white space collapsed as the regex collapses it."""
 
 from __future__ import annotations
 
@@ -22,3 +22,11 @@ def test_the_boundaries_of_a_word():
     assert uses("En incident inträffar.", ["Incident"]) and uses("Incident.", ["Incident"])
     assert not uses("Incidenter och säkerhetsincident", ["Incident"])
     assert not uses("x-incident", ["Incident"]) and uses("(incident)", ["Incident"])
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text(alphabet=st.sampled_from(" \t\n\r\f\va\u00a0b")))
+def test_white_space_runs_collapse_as_the_regex_collapses_them(text):
+    from generator.draft.markup import _SPACE, _spaced
+
+    assert _spaced(text) == _SPACE.sub(" ", text)
