@@ -1,4 +1,5 @@
-"""Quick paths give the slow paths' answers: a term form found where its pattern finds it, white space collapsed as the regex collapses it."""
+"""Quick paths give the slow paths' answers: a term form found where its pattern finds it, white
+space collapsed as the regex collapses it."""
 
 from __future__ import annotations
 
