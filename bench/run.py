@@ -166,27 +166,27 @@ def _captured_context(build_files, library, agreement):
     Klausul renders the template around a marker and splices the body in afterwards
     (generator/render/docx.py); the bare render gets the body itself, as plain docxtpl use would.
     """
-    import docxtpl
     from markupsafe import Markup
 
     import generator.render.docx as writer
 
     seen = {}
-    real_render, real_splice = docxtpl.DocxTemplate.render, writer._splice_body
+    real_render, real_body = writer._render_template, writer._body_xml
 
-    def spy_render(self, context, *args, **kwargs):
+    def spy_render(prep, context, name):
         seen.setdefault("context", dict(context))
-        return real_render(self, context, *args, **kwargs)
+        return real_render(prep, context, name)
 
-    def spy_splice(doc, xml):
+    def spy_body(make_body, draft, numbering):
+        xml = real_body(make_body, draft, numbering)
         seen.setdefault("body", xml)
-        return real_splice(doc, xml)
+        return xml
 
-    docxtpl.DocxTemplate.render, writer._splice_body = spy_render, spy_splice
+    writer._render_template, writer._body_xml = spy_render, spy_body
     try:
         build_files(library, agreement)
     finally:
-        docxtpl.DocxTemplate.render, writer._splice_body = real_render, real_splice
+        writer._render_template, writer._body_xml = real_render, real_body
     context = seen["context"]
     context["body"] = Markup(seen["body"])  # inserted as it is, like Klausul's RawXml
     return context, writer.default_template()
