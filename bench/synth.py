@@ -70,6 +70,25 @@ def generate(out: Path, clauses: int, agreements: int, seed: int = 7) -> dict:
             "clauses_per_agreement": PER_AGREEMENT}
 
 
+def sized_agreement(out: Path, size: int) -> str:
+    """Write a library under `out` with one agreement of exactly `size` clauses; its id.
+
+    `size` = 20 common + 10 per service + 1 explicitly included clause (the first of one more
+    service type), so 41, 201, 1001, ... as the writer's size curve uses.
+    """
+    services, rest = divmod(size - COMMON - 1, PER_TYPE)
+    if rest or services < 1:
+        raise SystemExit(f"an agreement size must be {COMMON + 1} + a multiple of {PER_TYPE}: {size}")
+    generate(out, COMMON + PER_TYPE * (services + 1), 1)
+    name = f"agreement-{size}-clauses"
+    rng = random.Random(size)
+    text = _agreement(0, (0, 1), rng).replace("agreement-00000", name)
+    listed = ", ".join(f"service-{t:05d}" for t in range(services))
+    text = text.replace("services: [service-00000, service-00001]", f"services: [{listed}]")
+    _write(out / "agreements" / f"{name}.yaml", text + f"include: [clause-{COMMON + PER_TYPE * services:05d}]\n")
+    return name
+
+
 def _write(path: Path, text: str) -> None:
     with open(path, "w", encoding="utf-8") as f:  # folders made once in generate(): 20k mkdirs cost seconds
         f.write(text)
@@ -204,8 +223,13 @@ def main() -> None:
     parser.add_argument("--clauses", type=int, default=100)
     parser.add_argument("--agreements", type=int, default=10)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--agreement-size", type=int, metavar="N",
+                        help="instead: a library with one agreement of exactly N clauses (21 + a multiple of 10)")
     args = parser.parse_args()
-    print(generate(args.out, args.clauses, args.agreements, args.seed))
+    if args.agreement_size:
+        print(sized_agreement(args.out, args.agreement_size))
+    else:
+        print(generate(args.out, args.clauses, args.agreements, args.seed))
 
 
 if __name__ == "__main__":
