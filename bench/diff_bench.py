@@ -28,7 +28,7 @@ sys.path[:0] = [str(HERE), str(HERE.parent)]
 
 import synth  # noqa: E402  (bench/synth.py, the shared library generator)
 
-from generator import diff as diff_module  # noqa: E402
+from generator.review import diff as diff_module  # noqa: E402
 from generator.review.diff import diff_revisions  # noqa: E402
 from generator.review.lint import lint_repo  # noqa: E402
 from generator.review.diff_writers import render_md  # noqa: E402
