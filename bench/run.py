@@ -373,47 +373,66 @@ def section_review(plan: Plan, work: Path, libs: Library) -> list[Row]:
     import redline_bench
 
     cache = work / "cache-review"
-    commands: dict[str, tuple[list[str], str, str | None]] = {}  # label: command, target, limit
-    for size in plan.redline_sizes:
+    n = plan.review_clauses
+
+    def redline(size: int) -> tuple[str, list[str], str, float | None]:
         root, name = libs.sized(size)
-        repo = work / f"review-redline-{size}"
+        repo = work / f"redline-{size}"
         shutil.copytree(root, repo)
         diff_bench.git(repo, "init", "-q", "-b", "main")
         diff_bench.git(repo, "add", "-A")
         diff_bench.git(repo, "commit", "-q", "-m", "library")
         diff_bench.revise(repo, range(1, 6))  # five of the agreement's common clauses: titles and versions
         diff_bench.git(repo, "commit", "-q", "-am", "revise")
-        commands[f"redline of a {size:,}-clause agreement (5 clauses revised): `diff --format docx HEAD~1 HEAD`"] = (
-            klausul("--root", str(repo), "diff", "--format", "docx", "--agreement", name, "-o",
-                    str(work / f"redline-{size}.docx"), "HEAD~1", "HEAD"),
-            "≤ 0.7 s" if size == 41 else "", 0.7 if size == 41 else None)
-    sample, base = redline_bench.scenario(work / "review-sample", "one word")
-    commands[f"redline of the sample `{SAMPLE}` (one word changed, bench/redline_bench.py's scenario)"] = (
-        klausul("--root", str(sample), "diff", "--format", "docx", "--agreement", SAMPLE, "-o",
-                str(work / "redline-sample.docx"), base, "HEAD"), "", None)
-    n = plan.review_clauses
-    verified = diff_bench.make_repo(work / "review-verify", n, changed=0)
-    run_child(klausul("--root", str(verified), "build", "agreement-00000", "--edition", "contract", "--out",
-                      str(work / "verify-out"), "-q"), child_env(cache))
-    docx = work / "verify-out" / "agreement-00000.contract.docx"
-    commands[f"`verify` of a 40-clause contract from a {n:,}-clause library"] = (
-        klausul("--root", str(verified), "verify", str(docx)), "≤ 0.5 s", 0.5)
-    everything = diff_bench.make_repo(work / "review-diff", n, changed=n - 1)
-    commands[f"`diff --format md HEAD~1 HEAD`, all {n:,} clauses changed"] = (
-        klausul("--root", str(everything), "diff", "--format", "md", "HEAD~1", "HEAD"), "≤ 0.5 s", 0.5)
-    first = {label: run_child(cmd, child_env(cache)) for label, (cmd, _, _) in commands.items()}
+        return (f"redline of a {size:,}-clause agreement (5 clauses revised): `diff --format docx --agreement "
+                f"{name} HEAD~1 HEAD`", klausul("--root", str(repo), "diff", "--format", "docx", "--agreement", name,
+                                                 "-o", str(work / f"redline-{size}.docx"), "HEAD~1", "HEAD"),
+                "≤ 0.7 s" if size == 41 else "", 0.7 if size == 41 else None)
+
+    def sample_redline():
+        root, base = redline_bench.scenario(work / "redline-sample", "one word")
+        return (f"redline of the sample `{SAMPLE}` (one word changed: bench/redline_bench.py's scenario)",
+                klausul("--root", str(root), "diff", "--format", "docx", "--agreement", SAMPLE, "-o",
+                        str(work / "redline-sample.docx"), base, "HEAD"), "", None)
+
+    def verify():
+        root = diff_bench.make_repo(work / "verify", n, changed=0)
+        run_child(klausul("--root", str(root), "build", "agreement-00000", "--edition", "contract", "--out",
+                          str(work / "verify-out"), "-q"), child_env(cache))
+        return (f"`verify` of a 40-clause contract from a {n:,}-clause library",
+                klausul("--root", str(root), "verify", str(work / "verify-out" / "agreement-00000.contract.docx")),
+                "≤ 0.5 s", 0.5)
+
+    def diff():
+        root = diff_bench.make_repo(work / "diff", n, changed=n - 1)
+        return (f"`diff --format md HEAD~1 HEAD`, all {n:,} clauses changed",
+                klausul("--root", str(root), "diff", "--format", "md", "HEAD~1", "HEAD"), "≤ 0.5 s", 0.5)
+
+    commands, rows = {}, []
+    for setup in [*(lambda s=s: redline(s) for s in plan.redline_sizes), sample_redline, verify, diff]:
+        try:  # a case that cannot be set up or run says so; the others are still measured
+            label, cmd, target, limit = setup()
+            commands[label] = (cmd, target, limit, run_child(cmd, child_env(cache)))  # the first run fills the cache
+        except Exception as error:
+            rows.append(Row(f"{getattr(setup, '__name__', 'a review case')}: **failed**", "",
+                            _failure(error), "", ""))
     runs = {label: [] for label in commands}
     for round_ in range(plan.repeats):
-        for label, (cmd, _, _) in commands.items():
+        for label, (cmd, *_) in commands.items():
             runs[label].append(run_child(cmd, child_env(cache)))
         say(f"  review: round {round_ + 1}/{plan.repeats}")
-    rows = []
-    for label, (_, target, limit) in commands.items():
+    for label, (_, target, limit, first) in commands.items():
         wall, cpu = median([r.seconds for r in runs[label]]), median([r.cpu for r in runs[label]])
         rows.append(Row(label + ", cache warm", secs(wall, cpu),
-                        f"first run (cache empty): {secs(first[label].seconds, first[label].cpu)}",
+                        f"first run (cache empty): {secs(first.seconds, first.cpu)}",
                         target, verdict(wall, limit) if limit else ""))
     return rows
+
+
+def _failure(error: Exception) -> str:
+    """A failure for a table cell: a failed child's message, else the traceback's end."""
+    detail = str(error) if isinstance(error, ChildFailed) else traceback.format_exc()
+    return detail.strip().replace("|", "\\|").replace("\n", "<br>")[-1500:]
 
 
 def section_imports(plan: Plan, work: Path, libs: Library) -> list[Row]:
@@ -559,8 +578,7 @@ def main(argv: list[str] | None = None) -> int:
                 rows = RUNNERS[name](plan, work, libs)
             except Exception as error:  # one broken section must not lose the others' figures
                 failed.append(name)
-                detail = str(error) if isinstance(error, ChildFailed) else traceback.format_exc()
-                rows = [Row(f"{TITLES[name]}: **failed**", "", detail.strip().replace("\n", "<br>")[-1500:])]
+                rows = [Row(f"{TITLES[name]}: **failed**", "", _failure(error))]
             part = ["", f"## {TITLES[name]}", "",
                     f"Section `{name}`: {time.perf_counter() - section_started:.0f} s, load average "
                     f"{load:.2f} at its start.", "", *table(rows)]
