@@ -448,14 +448,13 @@ def section_imports(plan: Plan, work: Path, libs: Library) -> list[Row]:
         if callable(fn):
             return _import_rows(fn())
     done = run_child([sys.executable, str(HERE / "imports.py")], child_env(work / "cache-imports"))
-    return [Row("import time per command (`python bench/imports.py`)", "see below", "", "", ""),
-            Row(done.stdout.decode("utf-8", "replace").strip(), "")]
+    return [Row("Printed by `python bench/imports.py`:\n\n" + done.stdout.decode("utf-8", "replace").strip(), "")]
 
 
 def _import_rows(result) -> list[Row]:
     """Rows from whatever bench/imports.py's measure() returns: Markdown text, a mapping or rows."""
     if isinstance(result, str):
-        return [Row("import time per command (bench/imports.py)", "see below"), Row(result.strip(), "")]
+        return [Row("From `bench/imports.py`:\n\n" + result.strip(), "")]
     if isinstance(result, dict):
         return [Row(f"import time: `{k}`", f"{v * 1000:.0f} ms" if isinstance(v, float) else str(v))
                 for k, v in result.items()]
@@ -521,12 +520,17 @@ def header(m: dict, plan: Plan, argv: list[str]) -> list[str]:
 
 
 def table(rows: list[Row]) -> list[str]:
-    lines = ["| what | measured | against | target | result |", "|---|---|---|---|---|"]
+    """A Markdown table of the rows; a row whose `what` is a block of text (another script's table) as it is."""
+    lines, open_ = [], False
     for row in rows:
-        if row.measured == "" and "\n" in row.what:  # a block of text (another script's table)
-            lines += ["", row.what, ""]
-        else:
-            lines.append(f"| {row.what} | {row.measured} | {row.against} | {row.target} | {row.result} |")
+        if row.measured == "" and "\n" in row.what:
+            lines += ["", row.what, ""] if open_ else [row.what, ""]
+            open_ = False
+            continue
+        if not open_:
+            lines += ["| what | measured | against | target | result |", "|---|---|---|---|---|"]
+            open_ = True
+        lines.append(f"| {row.what} | {row.measured} | {row.against} | {row.target} | {row.result} |")
     return lines
 
 
