@@ -89,42 +89,42 @@ def secs(seconds: float, cpu: float | None = None) -> str:
 
 def verdict(value: float, limit: float, unit: str = "s") -> str:
     """met, and by how much under; or missed, and by how much over."""
-    fmt = (lambda x: f"{x:.2f}×") if unit == "×" else (lambda x: f"{x:.0f} MiB") if unit == "MiB" \
-        else (lambda x: f"{x:.3f} s")
     if value <= limit:
         return f"met ({(1 - value / limit) * 100:.0f} % under)"
-    return f"**missed** by {fmt(value - limit) if unit != '×' else f'{value - limit:.2f}×'} (+{(value / limit - 1) * 100:.0f} %)"
+    over = value - limit
+    shown = {"×": f"{over:.2f}×", "MiB": f"{over:.0f} MiB"}.get(unit, f"{over:.3f} s")
+    return f"**missed** by {shown} (+{(value / limit - 1) * 100:.0f} %)"
 
 
-class Library:
+class Libraries:
     """Synthetic libraries made once per run and shared by the sections that need the same one."""
 
     def __init__(self, work: Path):
         self.work = work
-        self.made: dict[tuple, Path] = {}
+        self.plain: dict[tuple[int, int], Path] = {}
+        self.sized_: dict[int, tuple[Path, str]] = {}
 
     def of(self, clauses: int, agreements: int = 10) -> Path:
-        key = ("lib", clauses, agreements)
-        if key not in self.made:
+        """A library of `clauses` clauses and `agreements` 40-clause agreements."""
+        if (clauses, agreements) not in self.plain:
             started = time.perf_counter()
             root = self.work / f"lib-{clauses}-{agreements}"
             synth.generate(root, clauses, agreements)
             say(f"  synth: {clauses:,} clauses, {agreements} agreements in {time.perf_counter() - started:.1f} s")
-            self.made[key] = root
-        return self.made[key]
+            self.plain[(clauses, agreements)] = root
+        return self.plain[(clauses, agreements)]
 
     def sized(self, size: int) -> tuple[Path, str]:
-        key = ("sized", size)
-        if key not in self.made:
+        """A library with one agreement of `size` clauses, and that agreement's id."""
+        if size not in self.sized_:
             root = self.work / f"sized-{size}"
-            self.made[key] = root
-            self.made[("name", size)] = synth.sized_agreement(root, size)
-        return self.made[key], self.made[("name", size)]
+            self.sized_[size] = root, synth.sized_agreement(root, size)
+        return self.sized_[size]
 
 
 # --- the sections -------------------------------------------------------------------------------
 
-def section_pandoc(plan: Plan, work: Path, libs: Library) -> list[Row]:
+def section_pandoc(plan: Plan, work: Path, libs: Libraries) -> list[Row]:
     """Cold `klausul build` of the sample against pandoc converting the same edition's Markdown to .docx."""
     pandoc = shutil.which("pandoc")
     if not pandoc:
@@ -188,7 +188,7 @@ def section_pandoc(plan: Plan, work: Path, libs: Library) -> list[Row]:
     return rows
 
 
-def section_warm(plan: Plan, work: Path, libs: Library) -> list[Row]:
+def section_warm(plan: Plan, work: Path, libs: Libraries) -> list[Row]:
     """In this process, library open: build_files of one agreement against bare docxtpl on the same documents."""
     import bare_docxtpl
 
@@ -251,7 +251,7 @@ def _in_process(fn) -> tuple[float, float]:
     return time.perf_counter() - wall, time.process_time() - cpu
 
 
-def section_batch(plan: Plan, work: Path, libs: Library) -> list[Row]:
+def section_batch(plan: Plan, work: Path, libs: Libraries) -> list[Row]:
     """Every agreement of a 100-clause library (40 clauses each) at --jobs 1, 2 and 4; and the peak memory."""
     root = libs.of(100, plan.batch_agreements)
     cache = work / "cache-batch"
@@ -286,7 +286,7 @@ def section_batch(plan: Plan, work: Path, libs: Library) -> list[Row]:
     return rows
 
 
-def section_agreement(plan: Plan, work: Path, libs: Library) -> list[Row]:
+def section_agreement(plan: Plan, work: Path, libs: Libraries) -> list[Row]:
     """One 40-clause agreement built from large libraries: time and peak RSS, the cache warm."""
     cache = work / "cache-agreement"
     sizes = plan.agreement_libraries
@@ -317,7 +317,7 @@ def section_agreement(plan: Plan, work: Path, libs: Library) -> list[Row]:
     return rows
 
 
-def section_validate(plan: Plan, work: Path, libs: Library) -> list[Row]:
+def section_validate(plan: Plan, work: Path, libs: Libraries) -> list[Row]:
     """`klausul validate` without the cache, on its first run (writes it) and warm; sizes alternately."""
     sizes = plan.validate_libraries
     runs = {n: {"nocache": [], "first": [], "warm": []} for n in sizes}
@@ -347,7 +347,7 @@ def section_validate(plan: Plan, work: Path, libs: Library) -> list[Row]:
     return rows
 
 
-def section_large(plan: Plan, work: Path, libs: Library) -> list[Row]:
+def section_large(plan: Plan, work: Path, libs: Libraries) -> list[Row]:
     """A whole `build AGREEMENT --edition contract` process for an agreement of 1,001 clauses, cache warm."""
     size = plan.large_agreement
     root, name = libs.sized(size)
@@ -367,7 +367,7 @@ def section_large(plan: Plan, work: Path, libs: Library) -> list[Row]:
                 "≤ 0.8 s" if size == 1001 else "(≤ 0.8 s at 1,001)", verdict(wall, 0.8))]
 
 
-def section_review(plan: Plan, work: Path, libs: Library) -> list[Row]:
+def section_review(plan: Plan, work: Path, libs: Libraries) -> list[Row]:
     """Redline, verify and diff as whole processes in real git repositories, after a first run (cache warm)."""
     import diff_bench  # its repository helpers, shared with bench/diff_bench.py
     import redline_bench
@@ -435,7 +435,7 @@ def _failure(error: Exception) -> str:
     return detail.strip().replace("|", "\\|").replace("\n", "<br>")[-1500:]
 
 
-def section_imports(plan: Plan, work: Path, libs: Library) -> list[Row]:
+def section_imports(plan: Plan, work: Path, libs: Libraries) -> list[Row]:
     """The per-command import-time table of bench/imports.py, where that script exists."""
     try:
         imports = importlib.import_module("imports")
@@ -571,7 +571,7 @@ def main(argv: list[str] | None = None) -> int:
     failed = []
     body = []
     with tempfile.TemporaryDirectory(prefix="klausul-bench-") as tmp:
-        libs = Library(Path(tmp))
+        libs = Libraries(Path(tmp))
         for name in sections:
             load = os.getloadavg()[0]
             say(f"{TITLES[name]} ...")
