@@ -261,13 +261,14 @@ def section_batch(plan: Plan, work: Path, libs: Libraries) -> list[Row]:
         return run_child(klausul("--root", str(root), "build", "--jobs", str(j), "--quiet", "--out",
                                  str(work / f"batch-out-{j}")), child_env(cache), sample_memory=sample)
 
-    build(2)  # warm-up: fills the validation cache
+    run_child(klausul("--root", str(root), "validate"), child_env(cache))  # warm-up: fills the cache
     runs = {j: [] for j in jobs}
     for round_ in range(plan.long_repeats):
+        last = round_ == plan.long_repeats - 1  # its runs are also sampled for memory (50 ms, a few % of a core)
         for j in jobs:
-            runs[j].append(build(j))
+            runs[j].append(build(j, sample=last))
         say(f"  batch: round {round_ + 1}/{plan.long_repeats}")
-    memory = {j: build(j, sample=True) for j in jobs}  # sampling costs CPU: separate runs
+    memory = {j: runs[j][-1] for j in jobs}
     files = len(os.listdir(work / "batch-out-1"))
     rows = []
     for j in jobs:
