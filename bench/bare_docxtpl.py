@@ -4,7 +4,8 @@ It is built from Klausul's output and the template alone, so it does not depend 
 works inside: the body is the part of the built document's body that is not the template's own
 paragraphs (found by rendering the template around a marker), and it goes into the template's
 `{{p body }}` paragraph as plain docxtpl use would put it. The template's other fields get the
-context docxtpl received in the real build when the writer still calls docxtpl, else they stay empty.
+context the writer rendered the template with in the real build where it can be seen (docxtpl's render,
+or the writer's own `_render_template`), else they stay empty.
 """
 
 from __future__ import annotations
@@ -26,17 +27,28 @@ def captured_contexts(build) -> list[dict]:
     """The contexts docxtpl's render received while `build()` ran, in order (none if it was not called)."""
     import docxtpl
 
+    import generator.render.docx as writer
+
     seen, real = [], docxtpl.DocxTemplate.render
+    own = getattr(writer, "_render_template", None)  # a writer that renders a prepared template itself
 
     def spy(self, context=None, *args, **kwargs):
         seen.append(dict(context or {}))
         return real(self, context, *args, **kwargs)
 
+    def spy_own(prep, context, *args, **kwargs):
+        seen.append(dict(context or {}))
+        return own(prep, context, *args, **kwargs)
+
     docxtpl.DocxTemplate.render = spy
+    if own is not None:
+        writer._render_template = spy_own
     try:
         build()
     finally:
         docxtpl.DocxTemplate.render = real
+        if own is not None:
+            writer._render_template = own
     return seen
 
 

@@ -44,6 +44,10 @@ def coverage(catalogs: list[Catalog], clauses: tuple[DraftClause, ...], spec: Ag
     """
     lang = spec.language
     clause_reasons = {e.clause: e.reason for e in spec.exclude if e.clause}
+    by_ref: dict[str, list[DraftClause]] = {}  # item → the clauses covering it, in draft order: one pass, not one per item
+    for clause in clauses:
+        for ref in dict.fromkeys(clause.covers):
+            by_ref.setdefault(ref, []).append(clause)
     result = []
     for catalog in catalogs:
         items = []
@@ -55,8 +59,8 @@ def coverage(catalogs: list[Catalog], clauses: tuple[DraftClause, ...], spec: Ag
             per_service = []
             for s in concerned:
                 stated = _stated(spec, ref, s.id)
-                per_service.append(_for_service(item, ref, s, clauses, spec, library_clauses, stated or by_clause,
-                                                bool(stated)))
+                per_service.append(_for_service(item, ref, s, by_ref.get(ref, ()), spec, library_clauses,
+                                                stated or by_clause, bool(stated)))
             reason = _stated(spec, ref, None) or by_clause
             narrowed = tuple(s.name[lang] for s in concerned) if 0 < len(concerned) < len(services) else ()
             items.append(_item(item, lang, tuple(per_service), reason, narrowed))
@@ -76,12 +80,13 @@ def localized(value: str | dict[str, str], lang: str) -> str:
     return value if isinstance(value, str) else value[lang]
 
 
-def _for_service(item: CatalogItem, ref: str, service: Service, clauses: tuple[DraftClause, ...],
+def _for_service(item: CatalogItem, ref: str, service: Service, clauses,
                  spec: AgreementSpec, library_clauses: dict[str, Clause], reason: str | None,
                  stated: bool) -> ServiceCoverage:
+    """`clauses`: the draft's clauses that cover `ref`, in draft order."""
     lang = spec.language
     name = service.name[lang]
-    covering = tuple(c.id for c in clauses if ref in c.covers and service.id in c.services)
+    covering = tuple(c.id for c in clauses if service.id in c.services)
     partial = tuple(cid for cid in covering if cid in item.partial)
     if not covering:
         status = "excluded" if reason else "gap"

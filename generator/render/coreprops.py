@@ -42,12 +42,3 @@ def core_xml(draft: Draft) -> bytes:
     spaces = " ".join(f'xmlns:{prefix}="{uri}"' for prefix, uri in _NS.items())
     return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<cp:coreProperties {spaces}>{body}{dates}'
             "</cp:coreProperties>").encode("utf-8")
-
-
-def set_core_part(document, draft: Draft) -> None:
-    """Replace the python-docx Document's core properties part's XML with core_xml(draft)."""
-    from docx.oxml import parse_xml
-
-    document.core_properties  # noqa: B018  makes python-docx add the part when the template has none
-    part = document.part.package._core_properties_part
-    part._element = parse_xml(core_xml(draft))

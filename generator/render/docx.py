@@ -1,8 +1,10 @@
-"""The Word writer: the assembled Draft rendered into a .docx through docxtpl and a template."""
+"""The Word writer: the assembled Draft rendered into a .docx through a template that docxtpl prepared once
+(render/docx_template.py), rendered with Jinja in the sandbox and written in one pass."""
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import io
 import re
 import zipfile
@@ -11,7 +13,6 @@ from importlib import resources
 from typing import Callable
 from xml.sax.saxutils import escape
 
-from docxtpl import DocxTemplate
 from jinja2 import StrictUndefined, TemplateError
 from lxml import etree
 from markupsafe import Markup
@@ -20,18 +21,23 @@ from generator.core.errors import OutputError
 from generator.core.i18n import LABELS
 from generator.core.legal import FRAME_TERMS, WORDS, legal_date, legal_version
 from generator.core.model import Draft
-from generator.render.coreprops import set_core_part
+from generator.render.coreprops import core_xml
 from generator.render.docx_body import body
-from generator.render.manifest import PREFIX, manifest_properties, set_package_properties
-from generator.render.reproducible import normalize_zip
+from generator.render.docx_template import Prepared, prepared
+from generator.render.manifest import custom_xml, manifest_properties
+from generator.render.reproducible import zip_members
 from generator.render.template_guard import TemplateEnvironment, check_package, time_limit
 from generator.render.wordml import ListNumbering, text
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
 _MACRO_PARTS = re.compile(r"vbaProject|vbaData|activeX", re.I)
 MAX_TEMPLATE_UNPACKED = 64 * 2**20
 _SAFE_PARSER = etree.XMLParser(resolve_entities=False, no_network=True)
+# python-docx reads a part without the white space between elements; so do we, to write the same bytes
+_PART_PARSER = etree.XMLParser(remove_blank_text=True, resolve_entities=False, no_network=True)
 _APP = "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"
+TIMED_STEPS = ("_body_xml", "_render_template", "_splice_body", "_zip")  # what bench/writer_bench.py times
 
 
 def default_template() -> bytes:
@@ -51,29 +57,74 @@ def render_docx(draft: Draft, template: bytes | None = None, template_name: str 
     """The .docx bytes of the draft (or of another body made from it); identical inputs, identical bytes."""
     template = default_template() if template is None else template
     _check_template(template, template_name)
-    with _template_errors(template_name, "read"):
-        doc = DocxTemplate(io.BytesIO(template))
-        doc.init_docx()
-    numbering = _numbering(doc, template_name)
-    xml = make_body(draft, numbering)
-    env = TemplateEnvironment(undefined=StrictUndefined, autoescape=True)
-    # docxtpl renders the template around a marker; the body goes in after (see _splice_body)
-    with _template_errors(template_name, "rendered"), time_limit(template_name):
-        doc.render(_context(draft, RawXml(_BODY_MARKER), subtitle), jinja_env=env, autoescape=True)
-    _one_body_marker(doc, template_name)
-    placed = _splice_body(doc, xml)
-    _append_nums(doc, numbering)
-    _set_properties(doc, draft)
-    _set_app_properties(doc, draft)
-    out = io.BytesIO()
-    # The provenance manifest goes in as the package's custom properties (see render/manifest.py).
-    set_package_properties(doc.docx.part.package, manifest_properties(draft), drop_prefix=PREFIX)
+    with _template_errors(template_name, "read"), time_limit(template_name):  # docxtpl's regular expressions
+        prep = prepared(template, template_name)
+    numbering = ListNumbering(abstract_id=prep.lists[0], next_id=prep.lists[1], bullet_num=prep.lists[2])
+    xml = _body_xml(make_body, draft, numbering)
+    # The template is rendered around a marker; the body goes in after (see _splice_body)
+    rendered = _render_template(prep, _context(draft, RawXml(_BODY_MARKER), subtitle), template_name)
+    with _template_errors(template_name, "rendered"):  # the rendered template's XML is parsed strictly here
+        document, placed = _splice_body(prep, rendered.pop("document"), xml, template_name)
     with _template_errors(template_name, "saved"):
-        doc.save(out)
-    data = normalize_zip(out.getvalue())
-    if not placed:  # a spliced body is in the saved tree by construction; otherwise say what is missing
+        parts = {"document": document, "numbering": _numbering_part(prep, numbering),
+                 "core": _as_written(core_xml(draft)), "app": _app_xml(draft),
+                 "custom": custom_xml([tuple(p) for p in prep.custom], manifest_properties(draft))}
+        data = _zip(prep, parts, rendered)
+    if not placed:  # a spliced body is in the document by construction; otherwise say what is missing
         _check_body_placed(data, draft, template_name)
     return data
+
+
+def _body_xml(make_body: Callable[[Draft, ListNumbering], str], draft: Draft, numbering: ListNumbering) -> str:
+    return make_body(draft, numbering)
+
+
+def _render_template(prep: Prepared, context: dict, name: str) -> dict[str, bytes | str]:
+    """The template's body (a string) and its headers, footers and footnotes (bytes, as python-docx
+    writes them) rendered as docxtpl renders them; the body marker must be there once or not at all."""
+    out: dict[str, bytes | str] = {}
+    with _template_errors(name, "rendered"), time_limit(name):
+        for value in prep.core:  # rendered and dropped, as Klausul writes the core properties itself
+            _compiled(value).render(context)
+        out["document"] = _render_part(prep.body, context)
+        for member, (kind, source) in prep.parts.items():
+            xml = _render_part(source, context)
+            out[member] = _as_written(xml.encode("utf-8")) if kind == "xml" else xml.encode("utf-8")
+    count = sum((xml if isinstance(xml, str) else xml.decode("utf-8")).count(_MARKER_TEXT) for xml in out.values())
+    if count > 1:  # a second {{p body }} would leave an internal marker in the draft
+        raise OutputError(f"{name}: the template holds {count} {{{{p body }}}} paragraphs; it must hold exactly one")
+    return out
+
+
+_LISTING = re.compile("<w:t(?: [^>]*)?>[^<]*[\t\n\a\f]")  # a tab or break inside a text element
+
+
+def _render_part(source: str, context: dict) -> str:
+    """One part's XML rendered as docxtpl's render_xml_part does: Jinja (each paragraph on a line of its
+    own, for Jinja's line numbers), then its `{_{` escapes and its tabs, line and page breaks."""
+    xml = _compiled(_PARAGRAPH.sub(r"\n<w:p\1", source)).render(context)
+    xml = _LINED_PARAGRAPH.sub(r"<w:p\1", xml)
+    xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
+    if _LISTING.search(xml):  # docxtpl's own rewriting of tabs and breaks in text (rare; it imports docxtpl)
+        from docxtpl import DocxTemplate
+
+        xml = DocxTemplate.resolve_listing(None, xml)
+    return xml
+
+
+_COMPILED: dict[str, object] = {}  # Jinja source → compiled template, for the batch's next draft
+
+
+def _compiled(source: str):
+    """The template compiled in the cut-down sandbox (render/template_guard.py); once per process."""
+    found = _COMPILED.get(source)
+    if found is None:
+        found = _COMPILED[source] = TemplateEnvironment(undefined=StrictUndefined, autoescape=True).from_string(source)
+    return found
+
+
+_PARAGRAPH = re.compile(r"<w:p([ >])")
+_LINED_PARAGRAPH = re.compile(r"\n<w:p([ >])")
 
 
 @contextlib.contextmanager
@@ -90,16 +141,17 @@ def _template_errors(name: str, doing: str):
         raise OutputError(f"{name}: the template cannot be {doing} ({type(exc).__name__}: {exc})"[:500]) from None
 
 
-def _one_body_marker(doc: DocxTemplate, name: str) -> None:
-    """Exactly one {{p body }} paragraph: a second would leave an internal marker in the draft."""
-    parts = [doc.docx.element] + [p.element for p in doc.docx.part.package.iter_parts()
-                                  if p is not doc.docx.part and hasattr(p, "element")]
-    count = sum(1 for root in parts for t in root.iter(f"{{{W}}}t") if t.text and _MARKER_TEXT in t.text)
-    if count != 1 and count:
-        raise OutputError(f"{name}: the template holds {count} {{{{p body }}}} paragraphs; it must hold exactly one")
+_CHECKED: set[bytes] = set()  # templates that passed, by sha256: a batch checks its template once
 
 
 def _check_template(data: bytes, name: str) -> None:
+    digest = hashlib.sha256(data).digest()
+    if digest not in _CHECKED:
+        _check_package(data, name)
+        _CHECKED.add(digest)
+
+
+def _check_package(data: bytes, name: str) -> None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             infos = z.infolist()
@@ -137,64 +189,112 @@ def _check_relationships(xml: bytes, part: str, name: str) -> None:
                               "use a template without attached templates or linked files")
 
 
-def _numbering(doc: DocxTemplate, name: str) -> ListNumbering:
-    """Find the ordered and bullet list definitions through the ListNumber and ListBullet styles."""
-    styles = doc.docx.styles.element
-    try:
-        numbering = doc.docx.part.numbering_part.element
-    except NotImplementedError:
-        raise OutputError(f"{name}: the template has no numbering definitions") from None
-
-    def style_num(style_id: str) -> str:
-        found = styles.xpath(f'w:style[@w:styleId="{style_id}"]/w:pPr/w:numPr/w:numId/@w:val')
-        if not found:
-            raise OutputError(f"{name}: style {style_id} is missing or not numbered (see the template README)")
-        return found[0]
-
-    ordered = style_num("ListNumber")
-    abstract = numbering.xpath(f'w:num[@w:numId="{ordered}"]/w:abstractNumId/@w:val')
-    if not abstract:
-        raise OutputError(f"{name}: numbering {ordered} of style ListNumber is not defined")
-    used = [int(n) for n in numbering.xpath("w:num/@w:numId")]
-    return ListNumbering(abstract_id=int(abstract[0]), next_id=max(used) + 1, bullet_num=int(style_num("ListBullet")))
+def _numbering_part(prep: Prepared, numbering: ListNumbering) -> bytes:
+    """numbering.xml with a w:num for every list the body started, after every w:abstractNum as the schema requires."""
+    root = etree.fromstring(prep.static(prep.numbering), _PART_PARSER)
+    for num in etree.fromstring(f'<w:numbering xmlns:w="{W}">{numbering.num_elements()}</w:numbering>'):
+        root.append(num)
+    return etree.tostring(root, encoding="UTF-8", standalone=True)
 
 
-def _append_nums(doc: DocxTemplate, numbering: ListNumbering) -> None:
-    element = doc.docx.part.numbering_part.element
-    wrapper = etree.fromstring(f'<w:numbering xmlns:w="{W}">{numbering.num_elements()}</w:numbering>')
-    for num in wrapper:
-        element.append(num)  # w:num after every w:abstractNum, as the schema requires
-
-
-# The body takes the place of this paragraph after docxtpl has rendered the template. Rendered
-# through docxtpl, a 40-clause body went through its regular expressions for line breaks, its table
-# fixing and a recovering parse: half of docxtpl's time per draft (bench/RESULTS.md), for a body
-# that has no line breaks, consistent table grids and is parsed strictly here. The output is the same.
+# The body takes the place of this paragraph after the template has been rendered. Rendered through
+# Jinja and docxtpl's rewriting, a 40-clause body went through regular expressions for line breaks and
+# a parse: half of the time per draft (bench/RESULTS.md), for a body that has no line breaks and
+# consistent table grids. It is checked by a strict parse here and written as it is.
 _MARKER_TEXT = "klausul:body:3f9c1e"
 _BODY_MARKER = f"<w:p><w:r><w:t>{_MARKER_TEXT}</w:t></w:r></w:p>"
+_SLOT = f"<!--{_MARKER_TEXT}-->".encode("ascii")  # where the marker paragraph was, in the serialised document
 
 
-def _splice_body(doc: DocxTemplate, xml: str) -> bool:
-    """Put the body where the template's {{p body }} paragraph was rendered; False if there is none.
+class _Discard:
+    """A parser target that keeps nothing: the parse only checks that the body is well-formed XML."""
 
-    The body is parsed strictly (docxtpl's recovering parse would drop what it cannot read) inside a
-    copy of the rendered body's start tag; the template's own few paragraphs move into it around
-    the body, and it replaces the rendered body: moving the body's hundreds of elements one by one
-    would cost more than all the rest.
+    def close(self) -> None:
+        return None
+
+
+def _splice_body(prep: Prepared, rendered: str, xml: str, name: str) -> tuple[bytes, bool]:
+    """The document part with the body where the template's {{p body }} paragraph was rendered, and
+    whether there was one (a direct child of the body); the body is checked, never re-parsed into a tree.
+
+    The template's rendered body is parsed strictly (docxtpl's recovering parse would drop what it
+    cannot read), its table grids and drawing ids fixed as docxtpl fixes them, and the document is
+    serialised with a comment where the marker was; the body's bytes go in place of the comment, so
+    the time is linear in the body (inserting its elements into a tree was not).
     """
-    rendered = doc.docx.element.body
-    marker = next((t.getparent().getparent() for t in rendered.iter(f"{{{W}}}t") if t.text == _MARKER_TEXT), None)
-    if marker is None or marker.getparent() is not rendered:
-        return False
-    start_tag = etree.tostring(rendered, encoding="unicode").split(">", 1)[0] + ">"
-    body = etree.fromstring(f"{start_tag}{xml}</w:body>".encode("utf-8"))
-    children = list(rendered)
-    at = children.index(marker)
-    for offset, element in enumerate(children[:at]):
-        body.insert(offset, element)
-    body.extend(children[at + 1:])
-    rendered.getparent().replace(rendered, body)
-    return True
+    rendered_body = etree.fromstring(rendered.encode("utf-8"), _SAFE_PARSER)
+    if _grid_mismatch(rendered_body):  # a cell loop widened a table: docxtpl's own fix (imports docxtpl)
+        from docxtpl import DocxTemplate
+
+        rendered_body = DocxTemplate.fix_tables(None, rendered)
+    for number, element in enumerate(rendered_body.iter(f"{{{_WP}}}docPr"), start=1001):
+        element.set("id", str(number))  # as docxtpl renumbers them, against collisions
+    root = etree.fromstring(prep.static(prep.document), _PART_PARSER)
+    old = root.find(f"{{{W}}}body")
+    root.replace(old, rendered_body)
+    marker = next((t.getparent().getparent() for t in rendered_body.iter(f"{{{W}}}t") if t.text == _MARKER_TEXT),
+                  None)
+    if marker is None or marker.getparent() is not rendered_body:
+        return etree.tostring(root, encoding="UTF-8", standalone=True), False
+    marker.getparent().replace(marker, etree.Comment(_MARKER_TEXT))
+    head, tail = etree.tostring(root, encoding="UTF-8", standalone=True).split(_SLOT)
+    data = _canonical(xml).encode("utf-8")
+    spaces = "".join(f' xmlns:{p}="{uri}"' if p else f' xmlns="{uri}"' for p, uri in root.nsmap.items())
+    _check_well_formed(b"<w:body" + spaces.encode("utf-8") + b">" + data + b"</w:body>", name)
+    return head + data + tail, True
+
+
+def _check_well_formed(xml: bytes, name: str) -> None:
+    """OutputError unless the XML is well-formed with every prefix bound (a writer's fault, not the template's)."""
+    parser = etree.XMLParser(target=_Discard(), resolve_entities=False, no_network=True, huge_tree=True)
+    try:
+        etree.fromstring(xml, parser)
+        problem = next((e.message for e in parser.error_log if e.level_name in ("ERROR", "FATAL")), None)
+    except etree.XMLSyntaxError as exc:
+        problem = str(exc)
+    if problem:  # without a tree, an unbound prefix is only logged
+        raise OutputError(f"{name}: the draft's Word body is not well-formed XML ({problem}); please report this")
+
+
+def _canonical(xml: str) -> str:
+    """The body as lxml writes it, so that the bytes stay those of a parsed and saved body: braces as
+    characters (escaped only against docxtpl's rewriting, which the body skips) and empty text elements
+    closed in one tag."""
+    if "&#12" in xml:
+        xml = xml.replace("&#123;", "{").replace("&#125;", "}")
+    return xml.replace('<w:t xml:space="preserve"></w:t>', '<w:t xml:space="preserve"/>').replace("<w:t></w:t>", "<w:t/>")
+
+
+def _grid_mismatch(body) -> bool:
+    """Whether docxtpl's table fixing would change a table: a row with more cells than grid columns,
+    or no row spanning them all (rows of nested tables count, as docxtpl counts them)."""
+    for table in body.iter(f"{{{W}}}tbl"):
+        grid = table.find(f"{{{W}}}tblGrid")
+        columns = len(grid.findall(f"{{{W}}}gridCol")) if grid is not None else -1
+        widest = spans = 0
+        for row in table.iter(f"{{{W}}}tr"):
+            cells = row.findall(f"{{{W}}}tc")
+            widest = max(widest, len(cells))
+            spans = max(spans, sum(_span(c) for c in cells))
+        if widest > columns or spans < columns:
+            return True
+    return False
+
+
+def _span(cell) -> int:
+    span = cell.find(f"{{{W}}}tcPr/{{{W}}}gridSpan")
+    value = "1" if span is None else span.get(f"{{{W}}}val", "")
+    return int(value) if value.isdigit() else 0  # unreadable: docxtpl's fixing decides (and says so)
+
+
+def _zip(prep: Prepared, parts: dict[str, bytes], rendered: dict[str, bytes]) -> bytes:
+    """The package: python-docx's members in its order, the draft's parts in their slots, compressed once."""
+    def member(name: str, kind: str, value: str) -> bytes:
+        if kind == "static":
+            return prep.static(value)
+        return rendered[name] if value == "part" else parts[value]
+
+    return zip_members((name, member(name, kind, value)) for name, kind, value in prep.members)
 
 
 def _markup(value: str) -> Markup:
@@ -246,21 +346,20 @@ def _context(draft: Draft, body_xml: RawXml, subtitle: str | None = None) -> dic
     }
 
 
-def _set_properties(doc: DocxTemplate, draft: Draft) -> None:
-    set_core_part(doc.docx, draft)  # written by Klausul, not python-docx's setters (see render/coreprops.py)
+def _as_written(xml: bytes) -> bytes:
+    """An XML part serialised as python-docx writes the parts it reads (and as earlier builds were)."""
+    return etree.tostring(etree.fromstring(xml, _PART_PARSER), encoding="UTF-8", standalone=True)
 
 
-def _set_app_properties(doc: DocxTemplate, draft: Draft) -> None:
-    # docProps/app.xml is not modelled by python-docx: replace the template's (company, manager,
-    # template path, edit time, word counts) with a fixed one naming only the agreement's customer.
+def _app_xml(draft: Draft) -> bytes:
+    # docProps/app.xml: instead of the template's (company, manager, template path, edit time, word
+    # counts) a fixed one naming only the agreement's customer.
     customer = next((p.name for p in draft.parties if p.role == "customer"), "")
     xml = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Properties xmlns="{_APP}">'
            f"<Application>Klausul</Application><DocSecurity>0</DocSecurity><ScaleCrop>false</ScaleCrop>"
            f"<Company>{escape(customer)}</Company><LinksUpToDate>false</LinksUpToDate>"
            f"<SharedDoc>false</SharedDoc><HyperlinksChanged>false</HyperlinksChanged></Properties>")
-    for part in doc.docx.part.package.iter_parts():
-        if part.partname == "/docProps/app.xml":
-            part._blob = xml.encode("utf-8")
+    return xml.encode("utf-8")
 
 
 def _check_body_placed(data: bytes, draft: Draft, name: str) -> None:

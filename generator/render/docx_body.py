@@ -42,7 +42,8 @@ def body(draft: Draft, numbering: ListNumbering) -> str:
     parts = [_parties(draft, h, numbering), _definitions(draft, h), _frame(draft, h, numbering), _services(draft, h)]
     for section in draft.sections:
         parts.append(h.heading(section.title, 1))
-        parts += [_clause(c, h, numbering, draft.language, len(h.entries), draft.edition, override_notes(draft, c))
+        parts += [_clause(c, h, numbering, draft.language, len(h.entries), draft.edition,
+                          override_notes(draft, c) if draft.edition == "review" else [])  # only review shows them
                   for c in section.clauses]
     parts.append(_signatures(draft, h))
     parts += [_ANNEXES.get(a.id, _attachment_annex)(draft, h, a.number) for a in draft.printed_annexes]

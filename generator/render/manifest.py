@@ -72,6 +72,17 @@ def _merged(existing: bytes | None, props: list[tuple[str, Value]], drop_prefix:
     return kept + list(props)
 
 
+def read_properties(data: bytes | None) -> list[tuple[str, Value]]:
+    """The properties of a docProps/custom.xml part, in its order."""
+    return _read(data)
+
+
+def custom_xml(kept: list[tuple[str, Value]], props: list[tuple[str, Value]]) -> bytes:
+    """docProps/custom.xml holding `kept` (properties the manifest does not set) and then `props`."""
+    names = {n for n, _ in props}
+    return _write([(n, v) for n, v in kept if n not in names] + list(props))
+
+
 def set_custom_properties(docx: bytes, props: list[tuple[str, Value]], drop_prefix: str | None = None) -> bytes:
     """The package with these custom properties set; others are kept unless their name has `drop_prefix`."""
     with zipfile.ZipFile(io.BytesIO(docx)) as z:

@@ -8,6 +8,8 @@ from generator.core.model import Draft, DraftClause
 
 def override_notes(draft: Draft, clause: DraftClause) -> list[str]:
     """One line per parameter and service of this clause whose value an override sets (draft.overrides)."""
+    if not draft.overrides:  # most drafts: no per-clause work at all (it grew with clauses × services)
+        return []
     names = {s.id: s.name for s in draft.services}
     served = {names[s] for s in clause.services}
     words = WORDS[draft.language]

@@ -73,7 +73,7 @@ def workbook_bytes(draft: Draft, overview: Overview, sheets: list[TableSheet]) -
         _table(wb.create_sheet(_sheet_name(sheet.title)), sheet)
     _properties(wb, draft)
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as archive:  # compressed once, by normalize_zip
         ExcelWriter(wb, archive).save()  # save_workbook() would stamp the clock into docProps/core.xml
     return normalize_zip(out.getvalue())
 
