@@ -28,6 +28,7 @@ sys.path[:0] = [str(HERE), str(HERE.parent)]
 
 import synth  # noqa: E402  (bench/synth.py, the shared library generator)
 
+from generator.review import blobstore  # noqa: E402
 from generator.review import diff as diff_module  # noqa: E402
 from generator.review.diff import diff_revisions  # noqa: E402
 from generator.review.lint import lint_repo  # noqa: E402
@@ -102,10 +103,14 @@ def without_shortcut(fn: Callable[[], object]) -> Callable[[], object]:
             return original(old, salted)
 
         diff_module.diff_snapshots = parse_all
+        os.environ["KLAUSUL_NO_CACHE"] = "1"  # and no review store: every run parses (review/blobstore)
+        blobstore._STORES.clear()
         try:
             return fn()
         finally:
             diff_module.diff_snapshots = original
+            del os.environ["KLAUSUL_NO_CACHE"]
+            blobstore._STORES.clear()
     return run
 
 

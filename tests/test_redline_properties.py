@@ -9,7 +9,7 @@ import re
 import shutil
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from generator.draft.assemble import assemble
@@ -58,6 +58,9 @@ def _draft(root: Path, blocks: list[str], edits: set[int]) -> bytes:
 
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(old=versions, new=versions)
+# Two adjacent Markdown lists are one list; with the bullets moved between them they become two: the
+# unchanged items of the second list cannot keep one list instance in both views (found by hypothesis).
+@example(old=(["bullets", "nested", "l1"], set()), new=(["nested", "bullets", "l1"], set()))
 def test_any_two_versions_of_a_text_redline_exactly(tmp_path, old, new):
     root = tmp_path / "lib"
     if not root.exists():

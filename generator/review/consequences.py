@@ -46,20 +46,17 @@ class Consequence:
     note: str | None = None  # why the agreement could not be compared, or that it is new or removed
 
 
-def consequences(old: Snapshot, new: Snapshot, root: Path = Path("."), new_sources: list | None = None
-                 ) -> tuple[Consequence, ...]:
+def consequences(old: Snapshot, new: Snapshot, root: Path = Path(".")) -> tuple[Consequence, ...]:
     """The consequences of going from `old` to `new`, for every agreement of `new` (and removed ones).
 
-    `new_sources` are `new`'s files when the caller has parsed them already; files whose git blob is
-    the same at both revisions are parsed once and serve both.
+    Files whose git blob is the same at both revisions are parsed once and serve both.
     """
     if old.blob_ids == new.blob_ids:  # nothing changed, nothing to assemble
         return ()
-    if new_sources is None:
-        new_sources = new.load()[0]
     same = {p for p, oid in old.blob_ids.items() if new.blob_ids.get(p) == oid}
-    valid = _schema_valid(new_sources)
-    changed = _schema_valid(old.load(p for p in old.blob_ids if p not in same)[0])
+    # Each file's schema check comes with its parse (review/blobstore), kept across runs.
+    valid = _schema_valid(new.entries())
+    changed = _schema_valid(old.entries(p for p in old.blob_ids if p not in same))
     old_lib = _library([s for s in valid if s.path in same] + changed, root)
     new_lib = _library(valid, root)
     new_sources = {s.path: s for s in valid}
@@ -127,12 +124,10 @@ def render_md(result: tuple[Consequence, ...]) -> list[str]:
 
 # --- inside -------------------------------------------------------------------------------------
 
-def _schema_valid(sources: list) -> list:
+def _schema_valid(entries: list) -> list:
     """The sources that pass their schema: enough to type them, even when cross-file checks fail (a
     change that breaks a reference still has consequences to report)."""
-    from generator.library.validate import schema_problems
-
-    return [s for s in sources if not schema_problems(s)]
+    return [source for source, _yaml, schema, _document in entries if source is not None and not schema]
 
 
 def _library(sources: list, root: Path) -> Library:

@@ -148,25 +148,72 @@ def diff_revisions(root: Path, old: str, new: str | None) -> LibraryDiff:
 
 
 def diff_snapshots(old: Snapshot, new: Snapshot) -> LibraryDiff:
-    """The semantic diff from `old` to `new`; LibraryError when a changed file cannot be parsed."""
+    """The semantic diff from `old` to `new`; LibraryError when a changed file cannot be parsed.
+
+    It depends only on the files that differ, so a diff of the same changed blobs is kept (review/blobstore)."""
+    from generator.review.blobstore import store
+
     same = {p for p, oid in old.blob_ids.items() if new.blob_ids.get(p) == oid}
-    a_sources, a_problems = old.load(p for p in old.blob_ids if p not in same)
-    b_sources, b_problems = new.load(p for p in new.blob_ids if p not in same)
-    if a_problems or b_problems:
-        raise LibraryError("changed files cannot be read, so they cannot be compared", a_problems + b_problems)
     unchanged: dict[str, int] = {}
     for path in same:
         kind = _kind(path)
         unchanged[kind] = unchanged.get(kind, 0) + 1
+    cache = store()
+    files = ["\n".join(cache.key("file", snapshot.blob_ids[p], p) for p in sorted(snapshot.blob_ids) if p not in same)
+             for snapshot in (old, new)]
+    key = cache.key("changes", *files)
+    documents, also = cache.results([key], lambda _key: _changed(old, new, same),
+                                    lambda r: [[_encode_document(d) for d in r[0]], r[1]],
+                                    lambda v: ([_decode_document(d) for d in v[0]], v[1]))[key]
+    for kind, count in also.items():
+        unchanged[kind] = unchanged.get(kind, 0) + count
+    return LibraryDiff(old.revision, new.revision, tuple(documents), unchanged)
+
+
+def _changed(old: Snapshot, new: Snapshot, same: set[str]) -> tuple[list[DocumentDiff], dict[str, int]]:
+    """The documents of the files that differ: how each changed, and how many of them kept their content."""
+    a_sources, a_problems = old.load(p for p in old.blob_ids if p not in same)
+    b_sources, b_problems = new.load(p for p in new.blob_ids if p not in same)
+    if a_problems or b_problems:
+        raise LibraryError("changed files cannot be read, so they cannot be compared", a_problems + b_problems)
     a, b = index(a_sources), index(b_sources)
-    documents = []
-    for key in sorted(a.keys() | b.keys(), key=lambda k: (KIND_ORDER.index(k[0]), k[1])):
-        document = diff_document(a.get(key), b.get(key))
+    keys = sorted(a.keys() | b.keys(), key=lambda k: (KIND_ORDER.index(k[0]), k[1]))
+    documents, unchanged = [], {}
+    for key, document in zip(keys, _diffs([(a.get(key), b.get(key)) for key in keys], old, new)):
         if document is None:
             unchanged[key[0]] = unchanged.get(key[0], 0) + 1
         else:
             documents.append(document)
-    return LibraryDiff(old.revision, new.revision, tuple(documents), unchanged)
+    return documents, unchanged
+
+
+def _diffs(pairs: list[tuple[Source | None, Source | None]], old: Snapshot, new: Snapshot) -> list[DocumentDiff | None]:
+    """diff_document of each pair; a pair of blobs compared before (review/blobstore) is not compared again."""
+    from generator.review.blobstore import store
+
+    cache = store()
+
+    def name(source: Source | None, snapshot: Snapshot) -> str:
+        return "" if source is None else cache.key("file", snapshot.blob_ids[source.path], source.path)
+
+    keys = [cache.key("diff", name(a, old), name(b, new)) for a, b in pairs]
+    todo = dict(zip(keys, pairs))
+    found = cache.results(keys, lambda k: diff_document(*todo[k]), _encode_document, _decode_document)
+    return [found[k] for k in keys]
+
+
+def _encode_document(d: DocumentDiff | None) -> list | None:
+    if d is None:
+        return None
+    return [d.kind, d.id, d.status, d.old_path, d.new_path, d.old_version, d.new_version, d.title,
+            [[c.path, c.change, c.old, c.new, c.words] for c in d.changes], d.data]
+
+
+def _decode_document(v: list | None) -> DocumentDiff | None:
+    if v is None:
+        return None
+    *fields, changes, data = v
+    return DocumentDiff(*fields, changes=tuple(Change(*c) for c in changes), data=data)
 
 
 def _kind(path: str) -> str:

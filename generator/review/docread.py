@@ -140,15 +140,25 @@ def _marks(el: etree._Element) -> tuple[list[tuple[str, str]], list[str]]:
     return starts, [b.get(w("id")) or "" for b in el.iter(w("bookmarkEnd"))]
 
 
+_TEXT_TAGS = (w("t"), w("delText"))
+_TEXT_NODES = (*_TEXT_TAGS, w("tab"), w("br"))
+_VANISH = f"{w('rPr')}/{w('vanish')}"
+
+
 def _texts(el: etree._Element) -> tuple[str, str]:
     """(agreed, proposed) text of a paragraph or cell."""
     agreed, proposed = [], []
-    for node in el.iter(w("t"), w("delText"), w("tab"), w("br")):
-        value = node.text or "" if node.tag in (w("t"), w("delText")) else " "
-        ancestors = {a.tag for a in node.iterancestors()}
-        if w("vanish") in {c.tag for c in node.getparent().findall("w:rPr/*", NS)}:
+    runs: dict[etree._Element, tuple[bool, bool, bool]] = {}  # a run's hidden, inserted and deleted, once per run
+    for node in el.iter(*_TEXT_NODES):
+        value = node.text or "" if node.tag in _TEXT_TAGS else " "
+        parent = node.getparent()
+        if parent not in runs:
+            ancestors = {a.tag for a in node.iterancestors()}
+            runs[parent] = (parent.find(_VANISH) is not None, bool(ancestors & _INSERTED), bool(ancestors & _DELETED))
+        hidden, inserted, deleted = runs[parent]
+        if hidden:
             continue
-        inserted, deleted = bool(ancestors & _INSERTED), bool(ancestors & _DELETED) or node.tag == w("delText")
+        deleted = deleted or node.tag == _TEXT_TAGS[1]
         if not inserted:
             agreed.append(value)
         if not deleted:

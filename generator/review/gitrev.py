@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from generator.core.errors import Diagnostic, GitError, LibraryError
-from generator.library.load import KINDS, Source, kind_of, load_blobs, read_library
+from generator.library.load import KINDS, Source, kind_of, read_library
 
 WORKTREE = "working tree"
 
@@ -53,9 +53,25 @@ class Snapshot:
 
     def load(self, paths: Iterable[str] | None = None) -> tuple[list[Source], list[Diagnostic]]:
         """Parse the given library files (default: all); problems name the revision, as `REV:path`."""
+        entries = self.entries(paths, checked=False)
+        return [e[0] for e in entries if e[0] is not None], [self.locate(d) for e in entries for d in e[1]]
+
+    def entries(self, paths: Iterable[str] | None = None, checked: bool = True) -> list[tuple]:
+        """Each file parsed and (`checked`) schema-checked (review/blobstore), sorted by path; a blob parsed
+        before is not read again."""
+        from generator.review.blobstore import store
+
         wanted = sorted(self.blob_ids if paths is None else paths)
-        data = self.read(wanted)
-        sources, problems = load_blobs((p, data[p]) for p in wanted)
+        return store().entries([(p, self.blob_ids[p]) for p in wanted], self.read, checked)
+
+    def checked(self) -> tuple[list[Source], list[Diagnostic]]:
+        """Every file parsed, and every problem load and validate find, in their order, located at the revision."""
+        from generator.library.validate import cross_check
+        from generator.review.blobstore import combine, store
+
+        wanted = sorted(self.blob_ids)
+        keys = [store().key("file", self.blob_ids[p], p) for p in wanted]
+        sources, problems = combine(self.entries(wanted), lambda valid: store().cross(keys, valid, cross_check))
         return sources, [self.locate(d) for d in problems]
 
     def locate(self, d: Diagnostic) -> Diagnostic:
@@ -92,6 +108,7 @@ class Repo:
                                f"(run `git init` and commit the library, or point --root at a library in one)")
             raise GitError(f"{root}: git cannot use this directory: {message}")
         self.top = Path(found.stdout.decode().strip())
+        self._trees: dict[str, dict[str, str]] = {}  # commit -> its library files' blob ids
         prefix = root.resolve().relative_to(self.top.resolve()).as_posix()
         self.prefix = "" if prefix == "." else prefix + "/"
 
@@ -187,10 +204,13 @@ class Repo:
         """The library files at a commit, or on disk for the working tree."""
         if revision.commit is None:
             return worktree(self.root)
-        specs = [self.prefix + folder for folder in KINDS]
-        out = self._git("ls-tree", "-r", "-z", "--full-tree", revision.commit, "--", *specs)
-        ids = {rel: oid for (_mode, kind, oid), rel in self._entries(out) if kind == "blob"}
-        return Snapshot(revision, ids, lambda paths: self._read(ids, paths))
+        ids = self._trees.get(revision.commit)
+        if ids is None:  # a commit's files never change: listed once per run
+            specs = [self.prefix + folder for folder in KINDS]
+            out = self._git("ls-tree", "-r", "-z", "--full-tree", revision.commit, "--", *specs)
+            ids = self._trees[revision.commit] = {rel: oid for (_mode, kind, oid), rel in self._entries(out)
+                                                  if kind == "blob"}
+        return Snapshot(revision, dict(ids), lambda paths: self._read(ids, paths))
 
     def staged(self, name: str) -> Snapshot:
         """The library files as staged for the next commit (git's index); during a merge, our side of a conflict."""
@@ -259,13 +279,20 @@ def library_state(root: Path) -> tuple[str, bool] | None:
 
 
 def open_at(snapshot: Snapshot, root: Path):
-    """The validated, typed library of a snapshot; LibraryError naming `REV:path:line` when it has errors."""
-    from generator.library.open import open_sources
-    from generator.library.validate import validate
+    """The validated, typed library of a snapshot; LibraryError naming `REV:path:line` when it has errors.
 
-    sources, problems = snapshot.load()
-    problems = problems + [snapshot.locate(d) for d in validate(sources)]
-    where = f"the library {snapshot.revision.where}"
-    if not sources and not problems:
-        raise LibraryError(f"{where} has no YAML files")
-    return open_sources(root, sources, problems, where)[0]
+    Opened once per run for the same files: verify, rebuild and the redline ask for a revision more than once."""
+    from generator.library.open import open_sources
+    from generator.review.blobstore import store
+
+    memo = store().libraries
+    name = (str(root), tuple(sorted(snapshot.blob_ids.items())))  # the same files, whatever the revision's name
+    if name not in memo:
+        sources, problems = snapshot.checked()
+        where = f"the library {snapshot.revision.where}"
+        if not sources and not problems:
+            raise LibraryError(f"{where} has no YAML files")
+        if len(memo) >= 8:  # a long-lived process (tests) opens many; a command a few
+            memo.pop(next(iter(memo)))
+        memo[name] = open_sources(root, sources, problems, where)[0]
+    return memo[name]

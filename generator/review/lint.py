@@ -78,11 +78,11 @@ class LintContext:
 def lint(base: Snapshot, work: Snapshot, parents: tuple[Snapshot, ...] = (), check_library: bool = False
          ) -> LintResult:
     """Every lint problem of `work` against `base` (and against each of a merge's `parents`)."""
-    sources, problems = work.load()
     if check_library:  # the staged tree or a commit: no `validate` has looked at exactly these files
-        from generator.library.validate import validate
-
-        problems += [work.locate(d) for d in validate(sources) if d.severity == "error"]  # warnings: validate's
+        sources, problems = work.checked()
+        problems = [d for d in problems if d.severity == "error"]  # warnings: validate's (YAML's are all errors)
+    else:
+        sources, problems = work.load()
     context = LintContext(base, work, sources, _pairs(base, work, sources), parents)
     for check in CHECKS:
         problems += check(context)
@@ -266,7 +266,7 @@ def _folders(ctx: LintContext) -> list[Diagnostic]:
 
 def _coverage(ctx: LintContext) -> list[Diagnostic]:
     """No change leaves an agreement with a new coverage gap or an inadequate value (review/consequences)."""
-    return regressions(consequences(ctx.base, ctx.work, new_sources=ctx.sources))
+    return regressions(consequences(ctx.base, ctx.work))
 
 
 # One function per check, each from a LintContext to diagnostics: a new check is one more entry.

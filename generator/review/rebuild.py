@@ -44,14 +44,15 @@ def source_revision(repo: Repo, manifest: Manifest | None, worktree: bool) -> tu
 
 
 def rebuild(repo: Repo, agreement: str, revision: Revision, data: bytes, edition: str | None = None,
-            library=None) -> Rebuilt:
-    """Assemble and render `agreement` as the file's build did: same revision, date, template and edition."""
+            library=None, draft: Draft | None = None) -> Rebuilt:
+    """Assemble and render `agreement` as the file's build did: same revision, date, template and edition
+    (`draft`: the agreement already assembled from the same files)."""
     from generator.draft.assemble import assemble
     from generator.render.docx import render_docx
     from generator.review.redline import _template
 
     library = library if library is not None else open_at(repo.snapshot(revision), repo.root)
-    draft = assemble(library, agreement)
+    draft = draft if draft is not None else assemble(library, agreement)
     created = _created(data)
     if created and library.agreements[agreement].date is None:
         draft = replace(draft, date=created)  # an undated agreement took its build day

@@ -112,11 +112,7 @@ def _merge_container(merger: "_Merger", old: etree._Element, new: etree._Element
         return [c for c in el if c.tag != w("sectPr")]
 
     tail = [c for c in new if c.tag == w("sectPr")]
-    merged = merger.blocks(blocks(old), blocks(new), moves)
-    for child in list(new):
-        new.remove(child)
-    for child in merged + tail:
-        new.append(child)
+    replace_children(new, merger.blocks(blocks(old), blocks(new), moves) + tail)
 
 
 # --- matching ----------------------------------------------------------------------------------
@@ -198,6 +194,9 @@ class _Merger:
         for op, i1, i2, j1, j2 in codes:
             if op == "equal":
                 for a, b in zip(olds[i1:i2], news[j1:j2]):
+                    if not self.numbering.can_pair(a, b):  # the same text, in a list that split or joined
+                        out += [self.deleted(a), self.inserted(b)]
+                        continue
                     self._pair_all(a, b)
                     out.append(b)
             else:
@@ -331,7 +330,7 @@ class _Merger:
             self.bookmarks.setdefault(ma.get(w("name")), mb.get(w("name")))
 
     def _changed_block(self, a: etree._Element, b: etree._Element, forced: bool) -> list:
-        if a.tag == w("p") and simple(a) and simple(b) and (
+        if a.tag == w("p") and simple(a) and simple(b) and self.numbering.can_pair(a, b) and (
                 (forced and self.similar <= 1) or _similarity(a, b) >= self.similar):
             self.numbering.pair(a, b)
             self._pair_bookmarks(a, b)
@@ -544,7 +543,8 @@ def outcome(package: Package, accept: bool | None) -> tuple[list, list]:
     if accept is not None:
         root = resolved(root, accept)
     numbering = Numbering(package[1], package[2])
-    return numbering.lines(root), toc_targets(root, numbering)
+    lines = numbering.lines(root)
+    return lines, toc_targets(root, numbering, lines)
 
 
 def _check(merged: Package, old: Package, new: Package) -> None:

@@ -65,19 +65,20 @@ def verify(repo: Repo, file: Path, revision: Revision, worktree: bool = False) -
     checks = [_check(ident, version, digest, clauses.get(ident)) for ident, (version, digest)
               in manifest.clauses.items()]
     checks = _explain(repo, manifest, checks, clauses, notes)
-    selected, inputs = _selection(repo, snapshot, manifest, notes)
+    selected, inputs, draft = _selection(repo, snapshot, manifest, notes)
     if selected is not None:
         checks = [c if c.status != "unchanged" or c.id in selected else
                   ClauseCheck(c.id, "dropped", c.document_version, c.library_version) for c in checks]
         checks += [ClauseCheck(ident, "added", None, version) for ident, version in selected.items()
                    if ident not in manifest.clauses]
-    text, text_revision = _text(repo, file, manifest, worktree, notes)
+    text, text_revision = _text(repo, file, manifest, worktree, notes, (snapshot, draft))
     return Verification(str(file), manifest, revision, tuple(checks), inputs, tuple(notes), text, text_revision)
 
 
-def _text(repo: Repo, file: Path, manifest: Manifest, worktree: bool, notes: list[str]
-          ) -> tuple[tuple[PartDiff, ...], Revision | None]:
-    """The document's text, part by part, against the draft its manifest describes, rebuilt in memory."""
+def _text(repo: Repo, file: Path, manifest: Manifest, worktree: bool, notes: list[str],
+          assembled: tuple[Snapshot, object] | None = None) -> tuple[tuple[PartDiff, ...], Revision | None]:
+    """The document's text, part by part, against the draft its manifest describes, rebuilt in memory
+    (`assembled`: a snapshot and the agreement's draft from it, used when the rebuild reads the same files)."""
     from generator.render.manifest import read_custom_properties
     from generator.review.docread import read_document
     from generator.review.rebuild import rebuild, source_revision
@@ -86,9 +87,12 @@ def _text(repo: Repo, file: Path, manifest: Manifest, worktree: bool, notes: lis
     data = file.read_bytes()
     where, why = source_revision(repo, manifest, worktree)
     notes += why
+    snapshot, draft = assembled or (None, None)
+    if draft is None or repo.snapshot(where).blob_ids != snapshot.blob_ids:
+        draft = None
     try:
         built = rebuild(repo, manifest.agreement, where, data, str(read_custom_properties(data).get(
-            "klausul.edition") or "") or None)
+            "klausul.edition") or "") or None, draft=draft)
     except KlausulError as exc:
         notes.append(f"the draft cannot be rebuilt {where.where} ({exc}); its text was not compared")
         return (), None
@@ -136,19 +140,19 @@ def _explain(repo: Repo, manifest: Manifest, checks: list[ClauseCheck], now: dic
 
 
 def _selection(repo: Repo, snapshot: Snapshot, manifest: Manifest, notes: list[str]
-               ) -> tuple[dict[str, str] | None, tuple[InputCheck, ...]]:
-    """The clauses the agreement would select now (id → version), and how its other inputs compare."""
+               ) -> tuple[dict[str, str] | None, tuple[InputCheck, ...], object]:
+    """The clauses the agreement would select now (id → version), how its other inputs compare, and its draft."""
     from generator.draft.assemble import assemble
 
     try:
         library = open_at(snapshot, repo.root)
     except LibraryError as exc:
         notes.append(f"{exc}; which clauses the agreement selects was not checked (run `klausul validate`)")
-        return None, ()
+        return None, (), None
     agreement = manifest.agreement
     if agreement not in library.agreements:
         notes.append(f"agreement '{agreement}' is not in the library {snapshot.revision.where}")
-        return None, (InputCheck("agreement", agreement, "removed"),)
+        return None, (InputCheck("agreement", agreement, "removed"),), None
     inputs = []
     documents = {"agreement": library.agreements, "service": library.services, "catalog": library.catalogs}
     for (kind, ident), digest in manifest.inputs.items():
@@ -159,8 +163,8 @@ def _selection(repo: Repo, snapshot: Snapshot, manifest: Manifest, notes: list[s
         draft = assemble(library, agreement)
     except KlausulError as exc:
         notes.append(f"agreement '{agreement}' cannot be assembled {snapshot.revision.where}: {exc}")
-        return None, tuple(inputs)
-    return {c.id: c.version for c in draft.clauses}, tuple(inputs)
+        return None, tuple(inputs), None
+    return {c.id: c.version for c in draft.clauses}, tuple(inputs), draft
 
 
 def verify_repo(root: Path, file: Path, rev: str, worktree: bool = False) -> Verification:

@@ -31,12 +31,13 @@ class Line:
     text: str
 
 
+_P, _PPR, _PSTYLE, _NUMPR, _NUMID, _ILVL, _VAL, _T, _DELTEXT, _TAB = (
+    w(t) for t in ("p", "pPr", "pStyle", "numPr", "numId", "ilvl", "val", "t", "delText", "tab"))
+
+
 def text_of(el: etree._Element) -> str:
     """The visible text of an element: w:t and w:delText, tabs as tab characters."""
-    out = []
-    for node in el.iter(w("t"), w("delText"), w("tab")):
-        out.append("\t" if node.tag == w("tab") else node.text or "")
-    return "".join(out)
+    return "".join("\t" if node.tag == _TAB else node.text or "" for node in el.iter(_T, _DELTEXT, _TAB))
 
 
 def resolve(document: etree._Element, accept: bool) -> etree._Element:
@@ -98,19 +99,21 @@ class Numbering:
         """Every paragraph of a document body, in order, with the number Word shows before it."""
         counters: dict[object, dict[int, int]] = {}
         out = []
-        for p in root.iter(w("p")):
-            style_el = p.find("w:pPr/w:pStyle", NS)
-            style = style_el.get(w("val")) if style_el is not None else ""
-            num_id, level = self._num_pr(p, style)
+        for p in root.iter(_P):
+            p_pr = p.find(_PPR)  # by Clark name from the paragraph's own properties: this runs for every paragraph
+            style_el = p_pr.find(_PSTYLE) if p_pr is not None else None
+            style = style_el.get(_VAL) if style_el is not None else ""
+            num_id, level = self._num_pr(p_pr, style)
             number = ""
             if num_id not in (None, "0") and num_id in self.nums:
                 number = self._next(counters, num_id, level or 0)
             out.append(Line(style, level if num_id not in (None, "0") else None, number, text_of(p)))
         return out
 
-    def _num_pr(self, p: etree._Element, style: str) -> tuple[str | None, int | None]:
-        num = p.find("w:pPr/w:numPr/w:numId", NS)
-        level = p.find("w:pPr/w:numPr/w:ilvl", NS)
+    def _num_pr(self, p_pr: etree._Element | None, style: str) -> tuple[str | None, int | None]:
+        num_pr = p_pr.find(_NUMPR) if p_pr is not None else None
+        num = num_pr.find(_NUMID) if num_pr is not None else None
+        level = num_pr.find(_ILVL) if num_pr is not None else None
         if num is not None:
             return num.get(w("val")), int(level.get(w("val"))) if level is not None else 0
         if style in self.styles:
@@ -187,21 +190,28 @@ def _format(value: int, fmt: str) -> str:
     return str(value)
 
 
-def toc_targets(root: etree._Element, numbering: Numbering) -> list[tuple[str, str, str]]:
-    """(entry text, number and text of the heading its link leads to) for each contents entry; '?' if nowhere."""
-    lines = numbering.lines(root)
-    paragraphs = list(root.iter(w("p")))
-    where = {}
-    for index, p in enumerate(paragraphs):
-        for mark in p.iter(w("bookmarkStart")):
-            where.setdefault(mark.get(w("name")), index)
+def toc_targets(root: etree._Element, numbering: Numbering, lines: list[Line] | None = None
+                ) -> list[tuple[str, str, str]]:
+    """(entry text, number and text of the heading its link leads to) for each contents entry; '?' if nowhere
+    (`lines`: numbering.lines(root), when the caller has them)."""
+    lines = numbering.lines(root) if lines is None else lines
+    index = {p: n for n, p in enumerate(root.iter(_P))}
+    where: dict[str, int] = {}
+    links = []
+    # One pass over the marks and links, each counted for every paragraph that holds it (as asking each
+    # paragraph for its own did, which was most of the time): a mark belongs to the first such paragraph.
+    for seq, el in enumerate(root.iter(w("bookmarkStart"), w("hyperlink"))):
+        holders = [index[p] for p in el.iterancestors(_P)]
+        if el.tag == w("bookmarkStart"):
+            if holders:
+                name = el.get(w("name"))
+                where[name] = min(where.get(name, holders[-1]), holders[-1])
+        elif el.get(w("anchor")) is not None:
+            links += [(at, seq, el.get(w("anchor"))) for at in holders]
+    links.sort()
     out = []
-    for index, p in enumerate(paragraphs):
-        for link in p.iter(w("hyperlink")):
-            anchor = link.get(w("anchor"))
-            if anchor is None:
-                continue
-            target = where.get(anchor)
-            out.append((lines[index].text, "?" if target is None else lines[target].number,
-                        "?" if target is None else lines[target].text))
+    for at, _seq, anchor in links:
+        target = where.get(anchor)
+        out.append((lines[at].text, "?" if target is None else lines[target].number,
+                    "?" if target is None else lines[target].text))
     return out
