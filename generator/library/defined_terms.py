@@ -12,11 +12,12 @@ from generator.library.load import Source
 
 LANGS = ("sv", "en")
 _WORD = re.compile(r"(?<![\w-])([A-ZÅÄÖÉ][a-zåäöéü]+(?:-[a-zåäöéü]+)*)(?![\w-])")
-_SENTENCE_START = re.compile(r"(?:[.!?:;]\s+|\n\s*(?:[-*+]|\d+[.)])?\s*|\(|\*|\"|\u201d)$")
+# A sentence starts after its end mark, at a line (list item, heading) and in a Markdown table cell.
+_SENTENCE_START = re.compile(r"(?:[.!?:;]\s+|\n\s*(?:[-*+]|\d+[.)]|#+)?\s*|\|\s*|\(|\*|\"|\u201d)$")
 
 
 def _starts_sentence(text: str, start: int) -> bool:
-    """Whether the word at `start` begins the text, a sentence, a list item or a quotation."""
+    """Whether the word at `start` begins the text, a sentence, a list item, a heading, a table cell or a quotation."""
     before = text[:start]
     return not before.strip() or bool(_SENTENCE_START.search(before[-12:]))
 
