@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import re
 import shutil
 import statistics
 import subprocess
@@ -45,6 +46,14 @@ def edit(root: Path, rel: str, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
+def bumped(root: Path, rel: str, minor: bool) -> tuple[str, str]:
+    """The clause's `version:` line and the same with the patch (or minor) number raised: (old, new)."""
+    major, mid, patch = re.search(r"^version: (\d+)\.(\d+)\.(\d+)$", (root / rel).read_text(encoding="utf-8"),
+                                  re.M).groups()
+    new = f"{major}.{int(mid) + 1}.0" if minor else f"{major}.{mid}.{int(patch) + 1}"
+    return f"version: {major}.{mid}.{patch}", f"version: {new}"
+
+
 def scenario(base: Path, name: str) -> tuple[Path, str]:
     """A repository whose HEAD differs from the returned base revision as the scenario says."""
     root = base / name
@@ -54,19 +63,18 @@ def scenario(base: Path, name: str) -> tuple[Path, str]:
     git(root, "add", "-A")
     git(root, "commit", "-q", "-m", "library")
     if name == "one word":
-        edit(root, CLAUSE, "version: 1.1.0", "version: 1.1.1")
+        edit(root, CLAUSE, *bumped(root, CLAUSE, minor=False))
         edit(root, CLAUSE, "Leverantören ska", "Leverantören skall")
     elif name == "moved clause":
         moved = "clauses/governance/security-reporting.yaml"
         git(root, "mv", CLAUSE, moved)
         edit(root, moved, "category: service-levels-and-reporting", "category: governance")
-        edit(root, moved, "version: 1.1.0", "version: 1.2.0")
+        edit(root, moved, *bumped(root, moved, minor=True))
     elif name == "every paragraph":
         edit(root, f"agreements/{AGREEMENT}.yaml", "language: sv", "language: en")
     else:  # three commits
-        for n, (old, new) in enumerate([("Leverantören ska", "Leverantören skall"),
-                                        ("version: 1.1.0", "version: 1.2.0")]):
-            edit(root, CLAUSE, old, new)
+        for n, change in enumerate([("Leverantören ska", "Leverantören skall"), None]):
+            edit(root, CLAUSE, *(change or bumped(root, CLAUSE, minor=True)))
             git(root, "commit", "-q", "-am", f"step {n}")
         edit(root, f"agreements/{AGREEMENT}.yaml", "language: sv", "language: en")
         git(root, "commit", "-q", "-am", "step 3")

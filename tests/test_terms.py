@@ -31,6 +31,24 @@ def test_a_capitalised_word_no_term_defines_is_a_warning_with_its_line(library):
     assert warnings == [("clauses/outage.yaml", 11, "text.en", "undefined-term", "warning")]
 
 
+TABLE_CLAUSE = CLAUSE.replace("""    The Supplier shall report each outage. It shall report each Outage and each Alert
+    within a day.""", """    The Supplier shall report each outage and each window.
+
+    | Outage | Window |
+    |---|---|
+    | Mail | Weekdays |""")
+
+
+def test_a_word_opening_a_table_cell_is_not_mid_sentence(library):
+    (library / "clauses" / "outage.yaml").write_text(TABLE_CLAUSE, encoding="utf-8")
+    assert [p for p in diagnose(library) if p.code == "undefined-term"] == []
+    # the same words mid-sentence still warn
+    mid = TABLE_CLAUSE.replace("| Outage | Window |", "| each Outage | a Window |")
+    (library / "clauses" / "outage.yaml").write_text(mid, encoding="utf-8")
+    words = sorted(p.message.split("'")[1] for p in diagnose(library) if p.code == "undefined-term")
+    assert words == ["Outage", "Window"]
+
+
 def test_validate_strict_fails_on_an_undefined_term(library, klausul):
     (library / "clauses" / "outage.yaml").write_text(CLAUSE, encoding="utf-8")
     assert klausul(library, "validate").exit_code == 0

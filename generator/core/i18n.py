@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+import functools
 
 LANGUAGES = ("sv", "en")
 
@@ -265,7 +265,29 @@ def pick(pair: tuple[str, str], lang: str) -> str:
 def format_number(value: int | float, lang: str) -> str:
     """A number as a reader of `lang` writes it, by Babel's CLDR data: "10 000" and "99,5" in Swedish
     (no-break space, decimal comma), "10,000" in English; every digit kept, never "1e+06"."""
-    from babel.numbers import format_decimal  # imported here: only drafts with numbers need it
+    # A draft writes the same few numbers hundreds of times: ints and floats are remembered, a float
+    # by its repr() (-0.0 equals 0.0 but is written "-0")
+    if type(value) is float:
+        return _remembered(float, repr(value), lang)
+    if type(value) is int:
+        return _remembered(int, value, lang)
+    return _format_number(value, lang)
+
+
+@functools.lru_cache(maxsize=4096)
+def _remembered(kind: type, key: int | str, lang: str) -> str:
+    return _format_number(kind(key), lang)
+
+
+def _format_number(value: int | float, lang: str) -> str:
+    from generator.core.numformat import format_decimal as written
+
+    text = written(value, _LOCALES[lang])  # Babel's answer without importing Babel
+    if text is not None:
+        return text
+    from decimal import Decimal
+
+    from babel.numbers import format_decimal  # anything else (e.g. a Decimal) as Babel writes it
 
     # repr() is the shortest text that reads back as the same float, so 0.1 stays 0.1.
     number = Decimal(repr(value)) if isinstance(value, float) else value

@@ -10,12 +10,10 @@ killed half-way and no file is left half-written.
 from __future__ import annotations
 
 import contextlib
-import multiprocessing
 import os
 import signal
 import sys
 import threading
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from typing import Any, Callable, Iterable, Iterator
 
 
@@ -33,6 +31,10 @@ def run(function: Callable[[Any], Any], items: Iterable, jobs: int,
 
     An exception raised by `function` is raised here, after the pending items are cancelled.
     """
+    # imported here: a build of one agreement never starts a worker, and these cost ~15 ms to import
+    import multiprocessing
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+
     items = list(items)
     sys.stdout.flush()  # a forked worker flushes its copy of these buffers when it ends
     sys.stderr.flush()

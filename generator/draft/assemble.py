@@ -12,6 +12,7 @@ from generator.draft.overrides import overrides
 from generator.draft.followup import plan
 from generator.core.errors import BuildError, Diagnostic, UsageError
 from generator.core.i18n import CATEGORIES, FORUMS, FREQUENCIES, LABELS, join_words, pick
+from generator.draft import markup_cache
 from generator.draft.markup import parse, resolve
 from generator.core.model import Paragraph, Styled, Text
 from generator.core.placeholders import REFERENCE_PREFIX
@@ -63,6 +64,7 @@ def assemble(library: Library, agreement_id: str) -> Draft:
         governing=next((k for k in ("main_agreement", "supplier_terms") if k in spec.frame), None),
         governing_title=next((spec.frame[k]["title"] for k in ("main_agreement", "supplier_terms") if k in spec.frame), None),
     )
+    markup_cache.flush()  # the texts read for this draft, now: a forked worker ends without exit handlers
     problems = forum_problems(library, draft)
     if problems:
         raise BuildError(f"agreement '{spec.id}': {len(problems)} follow-up(s) due more often than their "

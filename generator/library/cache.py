@@ -263,13 +263,13 @@ def _signature(info: os.stat_result | None) -> tuple | None:
 
 def _combine(entries: list[Entry], cross: list[Diagnostic] | None):
     """Sources and problems in the order the uncached stages give them; also the cross-file problems."""
-    from generator.library.validate import cross_check
-
     sources = [e[0] for e in entries if e[0] is not None]
     yaml_problems = [d for e in entries for d in e[1]]
     schema_problems = [d for e in entries for d in e[2]]
     document_problems = [d for e in entries for d in e[3]]
     if cross is None:
+        from generator.library.validate import cross_check  # here: a warm build never loads validation
+
         cross = cross_check([e[0] for e in entries if e[0] is not None and not e[2]])
     return sources, yaml_problems + schema_problems + document_problems + cross, cross
 

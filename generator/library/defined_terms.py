@@ -12,11 +12,12 @@ from generator.library.load import Source
 
 LANGS = ("sv", "en")
 _WORD = re.compile(r"(?<![\w-])([A-ZÅÄÖÉ][a-zåäöéü]+(?:-[a-zåäöéü]+)*)(?![\w-])")
-_SENTENCE_START = re.compile(r"(?:[.!?:;]\s+|\n\s*(?:[-*+]|\d+[.)])?\s*|\(|\*|\"|\u201d)$")
+# A sentence starts after its end mark, at a line (list item, heading) and in a Markdown table cell.
+_SENTENCE_START = re.compile(r"(?:[.!?:;]\s+|\n\s*(?:[-*+]|\d+[.)]|#+)?\s*|\|\s*|\(|\*|\"|\u201d)$")
 
 
 def _starts_sentence(text: str, start: int) -> bool:
-    """Whether the word at `start` begins the text, a sentence, a list item or a quotation."""
+    """Whether the word at `start` begins the text, a sentence, a list item, a heading, a table cell or a quotation."""
     before = text[:start]
     return not before.strip() or bool(_SENTENCE_START.search(before[-12:]))
 
@@ -31,7 +32,23 @@ def form_regex(form: str) -> re.Pattern:
 
 def uses(text: str, forms) -> bool:
     """Whether any of the forms occurs in the text as a whole word."""
-    return any(form_regex(f).search(text) for f in forms)
+    return any(_occurs(text, f) for f in forms)
+
+
+def _occurs(text: str, form: str) -> bool:
+    """form_regex(form).search(text), tried only where the form's fixed part (all but its first
+    letter) stands in the text: a substring search is far quicker than the pattern's scan of every
+    position, and a form the text cannot hold never has its pattern compiled. The lookbehind of a
+    match at a position still sees the text before it, so the answer is the same."""
+    rest = form[1:]
+    if not rest:
+        return bool(form_regex(form).search(text))
+    at = text.find(rest, 1)
+    while at != -1:
+        if form_regex(form).match(text, at - 1):
+            return True
+        at = text.find(rest, at + 1)
+    return False
 
 
 def _diag(source: Source, path: tuple, message: str, code: str, line: int | None = None,

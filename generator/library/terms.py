@@ -8,6 +8,7 @@ variants below are the names that have crept into drafts for a defined role or f
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Iterable
@@ -21,12 +22,18 @@ class Term:
 
     lang: str
     name: str
-    variants: re.Pattern
+    pattern: str
+    flags: int
     needles: tuple[str, ...]  # lowercase words one of which every variant contains: a cheap first test
+
+    @functools.cached_property
+    def variants(self) -> re.Pattern:
+        """The pattern, compiled when first used: only the checks need it, not every build."""
+        return re.compile(self.pattern, self.flags)
 
 
 def _term(lang: str, name: str, needles: str, pattern: str, flags: int = 0) -> Term:
-    return Term(lang, name, re.compile(pattern, flags), tuple(needles.split("|")))
+    return Term(lang, name, pattern, flags, tuple(needles.split("|")))
 
 
 TERMS = (

@@ -8,9 +8,6 @@ import unicodedata
 from collections import defaultdict
 from typing import Any, Iterable
 
-import cerberus
-from cerberus.errors import BasicErrorHandler
-
 from generator.core.errors import Diagnostic
 from generator.core.text import INVISIBLE
 from generator.library import consistency
@@ -92,6 +89,8 @@ def schema_problems(source: Source) -> list[Diagnostic]:
     rules = schema(source.kind)
     if conforms(rules, source.data):  # fast path; cerberus only for documents that may have problems
         return _string_problems(source, source.data, ())
+    import cerberus  # here: most documents pass the fast check, and cerberus costs ~15 ms to import
+
     validator = cerberus.Validator(rules)
     if validator.validate(source.data):
         return _string_problems(source, source.data, ())
@@ -126,6 +125,8 @@ def _message(error, rules: dict) -> str:
     if error.code == 0x41:
         field = next((str(p) for p in reversed(path) if not isinstance(p, int)), "")
         return f"{error.value!r} has the wrong form; {_REGEX_HINTS.get(field, 'see the schema')}"
+    from cerberus.errors import BasicErrorHandler
+
     template = BasicErrorHandler.messages.get(error.code, "is invalid ({constraint})")
     return template.format(*error.info, constraint=error.constraint, field=error.field, value=error.value)
 

@@ -8,7 +8,7 @@ values over 255 characters. Writing the part ourselves depends on neither.
 
 from __future__ import annotations
 
-from xml.sax.saxutils import escape
+from generator.core.xmltext import escape
 
 from generator.core.i18n import LABELS
 from generator.core.model import Draft

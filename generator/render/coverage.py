@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import io
-import json
 from dataclasses import asdict
 
 from generator.core.i18n import LABELS
 from generator.render.csvsafe import safe_writer
+from generator.render.jsonindent import dumps
 from generator.core.model import Draft, ServiceCoverage
 from generator.render.markdown import coverage_lines, escape
 
@@ -40,7 +40,7 @@ def _service(s: ServiceCoverage) -> dict:
 
 def render_coverage_json(draft: Draft) -> str:
     """The checklist as indented JSON."""
-    return json.dumps(coverage_data(draft), ensure_ascii=False, indent=2) + "\n"
+    return dumps(coverage_data(draft)) + "\n"  # as json.dumps(..., ensure_ascii=False, indent=2) writes it
 
 
 def render_coverage_csv(draft: Draft) -> str:

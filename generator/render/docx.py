@@ -11,7 +11,7 @@ import zipfile
 import zlib
 from importlib import resources
 from typing import Callable
-from xml.sax.saxutils import escape
+from generator.core.xmltext import escape
 
 from jinja2 import StrictUndefined, TemplateError
 from lxml import etree

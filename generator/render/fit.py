@@ -9,6 +9,7 @@ two builds anywhere give the same file.
 
 from __future__ import annotations
 
+import functools
 import re
 from html import unescape
 
@@ -25,11 +26,19 @@ _SPACES = re.compile(r"\s+")
 
 def text_width(text: str, size_half_points: int) -> int:
     """Width of `text` in twips at the given font size (half-points, as Word counts them)."""
-    units = sum(WIDTHS.get(ch, EM) for ch in text)
-    return -(-units * size_half_points * 10 // EM)  # twips = units/1000 em × points × 20; rounded up
+    return -(-_units(text) * size_half_points * 10 // EM)  # twips = units/1000 em × points × 20; rounded up
 
 
-def cell_lines(cell_xml: str, size: int = 20) -> list[tuple[str, int]]:
+# The same words and cells come back in every table of a draft and in every draft of a batch:
+# each is measured once (bounded, so a huge library cannot grow the memory without end).
+@functools.lru_cache(maxsize=1 << 16)
+def _units(text: str) -> int:
+    get = WIDTHS.get
+    return sum([get(ch, EM) for ch in text])
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def cell_lines(cell_xml: str, size: int = 20) -> tuple[tuple[str, int], ...]:
     """The paragraphs of a cell as (text, font size in half-points)."""
     lines = []
     for para in _PARAGRAPH.findall(cell_xml):
@@ -37,7 +46,21 @@ def cell_lines(cell_xml: str, size: int = 20) -> list[tuple[str, int]]:
         text = unescape("".join(t for _, t in runs)).replace("&#123;", "{").replace("&#125;", "}")
         sizes = [int(m.group(1)) for props, _ in runs if (m := _SIZE.search(props or ""))]
         lines.append((text, max(sizes, default=size)))
-    return lines
+    return tuple(lines)
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _measures(cell_xml: str, size: int) -> tuple[int, int, int, int]:
+    """A cell's longest whole word, longest part between hyphens, widest line (each with padding;
+    0 when empty) and its text's total width."""
+    whole = parts = natural = volume = 0
+    for text, pt in cell_lines(cell_xml, size):
+        whole = max(whole, _longest(_SPACES.split(text), pt))
+        parts = max(parts, _longest(_BREAK.split(text), pt))
+        width = text_width(text, pt)
+        natural = max(natural, width + CELL_PADDING)
+        volume += width
+    return whole, parts, natural, volume
 
 
 def fit_widths(rows: list[list[str]], total: int, size: int = 20, indent: list[int] | None = None) -> list[int]:
@@ -53,11 +76,11 @@ def fit_widths(rows: list[list[str]], total: int, size: int = 20, indent: list[i
     whole, parts, natural, volume = [0] * columns, [0] * columns, [0] * columns, [0] * columns
     for row in rows:
         for i, cell in enumerate(row[:columns]):
-            for text, pt in cell_lines(cell or "", size):
-                whole[i] = max(whole[i], _longest(_SPACES.split(text), pt))
-                parts[i] = max(parts[i], _longest(_BREAK.split(text), pt))
-                natural[i] = max(natural[i], text_width(text, pt) + CELL_PADDING)
-                volume[i] += text_width(text, pt)
+            cell_whole, cell_parts, cell_natural, cell_volume = _measures(cell or "", size)
+            whole[i] = max(whole[i], cell_whole)
+            parts[i] = max(parts[i], cell_parts)
+            natural[i] = max(natural[i], cell_natural)
+            volume[i] += cell_volume
     if indent:  # room a column's list paragraphs are indented by
         whole, parts = [w + x for w, x in zip(whole, indent)], [p + x for p, x in zip(parts, indent)]
     least = list(whole)
@@ -95,8 +118,7 @@ def fits(rows: list[list[str]], total: int, size: int = 20) -> bool:
     parts = [0] * columns
     for row in rows:
         for i, cell in enumerate(row[:columns]):
-            for text, pt in cell_lines(cell or "", size):
-                parts[i] = max(parts[i], _longest(_BREAK.split(text), pt))
+            parts[i] = max(parts[i], _measures(cell or "", size)[1])
     return sum(parts) <= total
 
 

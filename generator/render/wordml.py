@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from xml.sax.saxutils import escape
+from generator.core.xmltext import escape
 
 from generator.core.model import Block, Inline, Link, ListBlock, Paragraph, Styled, Table, Text
 from generator.draft.markup import lead_in
