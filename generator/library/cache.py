@@ -35,7 +35,8 @@ from pathlib import Path
 
 from generator.core.errors import Diagnostic
 from generator.library import index_store
-from generator.library.load import MAX_FILE_BYTES, Source, Unreadable, load_blobs, printable, read_file
+from generator.library.entries import Entry, check_file, combine, schema_valid
+from generator.library.load import MAX_FILE_BYTES, Source, Unreadable, printable, read_file
 from generator.library.schema import schema_dir
 
 FORMAT = 4  # bump when the stored layout changes (3: JSON instead of pickle; 4: an SQLite index)
@@ -47,7 +48,6 @@ _DEPENDENCIES = ("yaml", "yaml._yaml", "cerberus", "markdown", "holidays")
 _SUFFIX = ".sqlite"
 _now = time.time_ns
 
-Entry = tuple  # (Source | None, YAML problems, schema problems, document problems) of one file
 
 
 def enabled() -> bool:
@@ -263,15 +263,11 @@ def _signature(info: os.stat_result | None) -> tuple | None:
 
 def _combine(entries: list[Entry], cross: list[Diagnostic] | None):
     """Sources and problems in the order the uncached stages give them; also the cross-file problems."""
-    sources = [e[0] for e in entries if e[0] is not None]
-    yaml_problems = [d for e in entries for d in e[1]]
-    schema_problems = [d for e in entries for d in e[2]]
-    document_problems = [d for e in entries for d in e[3]]
     if cross is None:
         from generator.library.validate import cross_check  # here: a warm build never loads validation
 
-        cross = cross_check([e[0] for e in entries if e[0] is not None and not e[2]])
-    return sources, yaml_problems + schema_problems + document_problems + cross, cross
+        cross = cross_check(schema_valid(entries))
+    return (*combine(entries, cross), cross)
 
 
 def _check_many(files: list[tuple[str, str, bytes]]) -> list[Entry]:
@@ -293,13 +289,8 @@ def _check_chunk(files: list[tuple[str, str, bytes]]) -> list[Entry]:
 
 
 def _check_file(file: tuple[str, str, bytes]) -> Entry:
-    from generator.library.validate import document_problems, schema_problems
-
     rel, _kind, raw = file
-    sources, yaml_problems = load_blobs([(rel, raw)])
-    source = sources[0] if sources else None
-    schema = schema_problems(source) if source is not None else []
-    return source, yaml_problems, schema, document_problems(source) if source is not None and not schema else []
+    return check_file(rel, raw)
 
 
 def _key(prefix: bytes, rel: str, kind: str, raw: bytes) -> str:

@@ -26,44 +26,13 @@ from typing import Callable
 
 from generator.core.errors import Diagnostic
 from generator.library import cache_codec
-from generator.library.load import Source, Unreadable, kind_of, load_blobs
+from generator.library.entries import Entry, check_file, with_checks
+from generator.library.load import Source, Unreadable, kind_of
 
 FILE = "review-blobs.sqlite3"
 SCHEMA = 6  # bump when the tables or the stored values change
 KEEP_DAYS = 30  # entries not used for this long are removed
 BUSY_SECONDS = 2.0  # how long to wait for another process's write before going on without the store
-
-Entry = tuple  # (Source | None, YAML problems, schema problems, document problems) of one file;
-#               the last two None when the file was only parsed
-
-
-def check_file(rel: str, raw: bytes, checked: bool = True) -> Entry:
-    """One file's Entry: parsed, then (if `checked`) checked against its schema and its own document rules;
-    unchecked, the two groups of problems are None."""
-    sources, yaml_problems = load_blobs([(rel, raw)])
-    source = sources[0] if sources else None
-    return with_checks((source, yaml_problems, None, None)) if checked else (source, yaml_problems, None, None)
-
-
-def with_checks(entry: Entry) -> Entry:
-    """The entry with its schema and document problems (a file that did not parse has none)."""
-    from generator.library.validate import document_problems, schema_problems
-
-    source, yaml_problems, schema, document = entry
-    if schema is not None:
-        return entry
-    schema = schema_problems(source) if source is not None else []
-    return source, yaml_problems, schema, document_problems(source) if source is not None and not schema else []
-
-
-def combine(entries: list[Entry], cross: Callable[[list[Source]], list[Diagnostic]]
-            ) -> tuple[list[Source], list[Diagnostic]]:
-    """Sources and every problem, in the order load + validate give them: YAML, schema, document, cross-file."""
-    sources = [e[0] for e in entries if e[0] is not None]
-    problems = [d for e in entries for d in e[1]] + [d for e in entries for d in e[2]]
-    problems += [d for e in entries for d in e[3]]
-    return sources, problems + cross([e[0] for e in entries if e[0] is not None and not e[2]])
-
 
 class Store:
     """The file answers of one process, backed by the SQLite store when the cache is on."""

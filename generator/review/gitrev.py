@@ -67,11 +67,13 @@ class Snapshot:
     def checked(self) -> tuple[list[Source], list[Diagnostic]]:
         """Every file parsed, and every problem load and validate find, in their order, located at the revision."""
         from generator.library.validate import cross_check
-        from generator.review.blobstore import combine, store
+        from generator.library.entries import combine, schema_valid
+        from generator.review.blobstore import store
 
         wanted = sorted(self.blob_ids)
         keys = [store().key("file", self.blob_ids[p], p) for p in wanted]
-        sources, problems = combine(self.entries(wanted), lambda valid: store().cross(keys, valid, cross_check))
+        entries = self.entries(wanted)
+        sources, problems = combine(entries, store().cross(keys, schema_valid(entries), cross_check))
         return sources, [self.locate(d) for d in problems]
 
     def locate(self, d: Diagnostic) -> Diagnostic:
