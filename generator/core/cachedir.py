@@ -15,6 +15,12 @@ def caching() -> bool:
     return os.environ.get("KLAUSUL_NO_CACHE", "") in ("", "0")
 
 
+def trusted(info: os.stat_result) -> bool:
+    """Whether a cache file may be believed: ours and writable by nobody else (a file another user
+    planted, or could change, might lie about the library or put text into drafts)."""
+    return info.st_uid == os.geteuid() and not info.st_mode & 0o022
+
+
 def cache_root() -> Path:
     """$KLAUSUL_CACHE_DIR, else $XDG_CACHE_HOME/klausul, else ~/.cache/klausul."""
     if os.environ.get("KLAUSUL_CACHE_DIR"):

@@ -33,6 +33,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.core import cachedir
 from generator.core.errors import Diagnostic
 from generator.library import index_store
 from generator.library.entries import Entry, check_file, combine, schema_valid
@@ -52,15 +53,12 @@ _now = time.time_ns
 
 def enabled() -> bool:
     """Whether the cache is on (KLAUSUL_NO_CACHE unset, empty or 0)."""
-    return os.environ.get("KLAUSUL_NO_CACHE", "") in ("", "0")
+    return cachedir.caching()
 
 
 def cache_dir() -> Path:
     """Where cache files live: $KLAUSUL_CACHE_DIR, $XDG_CACHE_HOME/klausul or ~/.cache/klausul."""
-    if os.environ.get("KLAUSUL_CACHE_DIR"):
-        return Path(os.environ["KLAUSUL_CACHE_DIR"])
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "klausul"
+    return cachedir.cache_root()
 
 
 def cache_file(root: Path) -> Path:

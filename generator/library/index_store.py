@@ -20,6 +20,7 @@ import stat
 from pathlib import Path
 from typing import Any, Iterable
 
+from generator.core import cachedir
 from generator.core.errors import Diagnostic
 from generator.library import cache_codec
 
@@ -164,7 +165,7 @@ def _make(path: Path) -> None:
         info = os.lstat(path)
     except FileNotFoundError:
         info = None
-    if info is not None and (not stat.S_ISREG(info.st_mode) or info.st_uid != os.geteuid() or info.st_mode & 0o022):
+    if info is not None and (not stat.S_ISREG(info.st_mode) or not cachedir.trusted(info)):
         path.unlink()
         info = None
     if info is None:

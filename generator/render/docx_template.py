@@ -24,7 +24,7 @@ from dataclasses import asdict, dataclass, field
 from importlib.util import find_spec
 from pathlib import Path
 
-from generator.core.cachedir import cache_root, caching
+from generator.core.cachedir import cache_root, caching, trusted
 from generator.core.errors import OutputError
 
 FORMAT = 1  # bump when the prepared layout or the way it is made changes
@@ -93,7 +93,7 @@ def _read(key: str) -> Prepared | None:
         with open(path, "rb") as handle:
             info = os.fstat(handle.fileno())
             # another user's file, or one others may write, could have been planted to put XML into drafts
-            if info.st_uid != os.geteuid() or info.st_mode & 0o022:
+            if not trusted(info):
                 return None
             data = json.loads(handle.read().decode("utf-8"))
         if data.pop("key") != key:

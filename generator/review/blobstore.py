@@ -24,6 +24,7 @@ from dataclasses import astuple
 from pathlib import Path
 from typing import Callable
 
+from generator.core import cachedir
 from generator.core.errors import Diagnostic
 from generator.library import cache_codec
 from generator.library.entries import Entry, check_file, with_checks
@@ -126,7 +127,7 @@ class Store:
             finally:
                 os.close(fd)
             # Another user's file, or one others may write, could have been planted to lie about the library.
-            if info.st_uid != os.geteuid() or info.st_mode & 0o022:
+            if not cachedir.trusted(info):
                 self._broken = True
                 return None
             self._db = self._open()
