@@ -9,10 +9,15 @@ import pytest
 
 from generator.draft import workdays
 
+SUNDAY = {"Söndag", "Sunday"}
+
 
 def test_every_computed_year_has_exactly_the_packages_public_and_de_facto_days_off():
     for year in workdays.COMPUTED:
-        expected = frozenset(holidays.country_holidays("SE", years=year, categories=("public", "de_facto")))
+        days = holidays.country_holidays("SE", years=year, categories=("public", "de_facto"))
+        # Older releases of the package (0.90) list every Sunday as a holiday; a Sunday is no working
+        # day anyway, so those entries, and only those, are left out of the comparison.
+        expected = frozenset(d for d, names in days.items() if set(names.split("; ")) - SUNDAY)
         assert workdays.swedish_days_off(year) == expected, year
 
 
