@@ -444,22 +444,10 @@ def section_imports(plan: Plan, work: Path, libs: Libraries) -> list[Row]:
         if error.name != "imports":
             raise
         return [Row("import time per command", "not measured", "bench/imports.py does not exist")]
-    for name in ("measure", "table"):
-        fn = getattr(imports, name, None)
-        if callable(fn):
-            return _import_rows(fn())
-    done = run_child([sys.executable, str(HERE / "imports.py")], child_env(work / "cache-imports"))
-    return [Row("Printed by `python bench/imports.py`:\n\n" + done.stdout.decode("utf-8", "replace").strip(), "")]
-
-
-def _import_rows(result) -> list[Row]:
-    """Rows from whatever bench/imports.py's measure() returns: Markdown text, a mapping or rows."""
-    if isinstance(result, str):
-        return [Row("From `bench/imports.py`:\n\n" + result.strip(), "")]
-    if isinstance(result, dict):
-        return [Row(f"import time: `{k}`", f"{v * 1000:.0f} ms" if isinstance(v, float) else str(v))
-                for k, v in result.items()]
-    return [Row(*(str(x) for x in row[:5])) for row in result]
+    rows = imports.measure(repeats=plan.repeats, work=work / "imports")
+    return [Row(f"imports of `klausul {row['command']}` ({row['modules']} modules)", f"{row['total_ms']:.0f} ms",
+                "costliest: " + ", ".join(f"{name} {ms:.1f} ms" for name, ms in row["top"]))
+            for row in rows]
 
 
 RUNNERS = {"pandoc": section_pandoc, "warm": section_warm, "batch": section_batch, "agreement": section_agreement,
